@@ -1,0 +1,114 @@
+package dev.mik.config;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.Config;
+
+import java.nio.file.Path;
+
+/**
+ * The one place that reads mik's settings. Every value is a MicroProfile Config property with a default, read when it
+ * is used, so a value changed from the admin console applies to the next request without a redeploy (Payara caches
+ * config values for up to a minute).
+ */
+@ApplicationScoped
+public class MikConfig {
+
+    public static final String HANDLERS_DIR = "mik.handlers.dir";
+    public static final String SCRIPTS_DIR = "mik.scripts.dir";
+    public static final String HANDLER_TIMEOUT_MS = "mik.handler.timeout-ms";
+    public static final String HANDLER_MEMORY_MAX_BYTES = "mik.handler.memory-max-bytes";
+    public static final String REQUEST_MAX_BYTES = "mik.request.max-bytes";
+    public static final String RESPONSE_MAX_BYTES = "mik.response.max-bytes";
+    public static final String CONCURRENCY_MAX = "mik.concurrency.max";
+    public static final String CONCURRENCY_PER_MODULE = "mik.concurrency.per-module";
+    public static final String POOL_INSTANCES_PER_MODULE = "mik.pool.instances-per-module";
+    public static final String BREAKER_FAILURE_THRESHOLD = "mik.breaker.failure-threshold";
+    public static final String BREAKER_OPEN_MS = "mik.breaker.open-ms";
+    public static final String MODULE_MAX_BYTES = "mik.module.max-bytes";
+
+    private static final long MIB = 1024 * 1024;
+
+    @Inject
+    Config config;
+
+    public Path handlersDir() {
+        return Path.of(string(HANDLERS_DIR, "handlers"));
+    }
+
+    public Path scriptsDir() {
+        return Path.of(string(SCRIPTS_DIR, "scripts"));
+    }
+
+    public long handlerTimeoutMs() {
+        return positive(HANDLER_TIMEOUT_MS, 30_000);
+    }
+
+    public long handlerMemoryMaxBytes() {
+        return positive(HANDLER_MEMORY_MAX_BYTES, 64 * MIB);
+    }
+
+    public long requestMaxBytes() {
+        return positive(REQUEST_MAX_BYTES, 10 * MIB);
+    }
+
+    public long responseMaxBytes() {
+        return positive(RESPONSE_MAX_BYTES, 10 * MIB);
+    }
+
+    public int concurrencyMax() {
+        return (int) positive(CONCURRENCY_MAX, 64);
+    }
+
+    public int concurrencyPerModule() {
+        return (int) positive(CONCURRENCY_PER_MODULE, 16);
+    }
+
+    public int poolInstancesPerModule() {
+        return (int) atLeastZero(POOL_INSTANCES_PER_MODULE, 2);
+    }
+
+    public int breakerFailureThreshold() {
+        return (int) positive(BREAKER_FAILURE_THRESHOLD, 5);
+    }
+
+    public long breakerOpenMs() {
+        return positive(BREAKER_OPEN_MS, 30_000);
+    }
+
+    public long moduleMaxBytes() {
+        return positive(MODULE_MAX_BYTES, 50 * MIB);
+    }
+
+    private String string(String key, String fallback) {
+        return config.getOptionalValue(key, String.class).filter(value -> !value.isBlank()).orElse(fallback);
+    }
+
+    private long positive(String key, long fallback) {
+        long value = number(key, fallback);
+        if (value <= 0) {
+            throw new InvalidConfigException(key, value, "must be greater than zero");
+        }
+        return value;
+    }
+
+    private long atLeastZero(String key, long fallback) {
+        long value = number(key, fallback);
+        if (value < 0) {
+            throw new InvalidConfigException(key, value, "must not be negative");
+        }
+        return value;
+    }
+
+    private long number(String key, long fallback) {
+        String raw = string(key, null);
+        if (raw == null) {
+            return fallback;
+        }
+        try {
+            return Long.parseLong(raw.trim());
+        } catch (NumberFormatException e) {
+            throw new InvalidConfigException(key, raw, "is not a whole number");
+        }
+    }
+}

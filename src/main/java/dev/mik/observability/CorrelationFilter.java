@@ -1,0 +1,31 @@
+package dev.mik.observability;
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.container.ContainerResponseContext;
+import jakarta.ws.rs.container.ContainerResponseFilter;
+import jakarta.ws.rs.container.PreMatching;
+import jakarta.ws.rs.ext.Provider;
+
+/** Gives every request an id and a trace position, and puts both on every response, errors included. */
+@Provider
+@PreMatching
+public class CorrelationFilter implements ContainerRequestFilter, ContainerResponseFilter {
+
+    @Inject
+    RequestCorrelation correlation;
+
+    @Override
+    public void filter(ContainerRequestContext request) {
+        correlation.begin(request.getHeaderString(RequestCorrelation.REQUEST_ID_HEADER),
+                request.getHeaderString(RequestCorrelation.TRACEPARENT_HEADER),
+                request.getUriInfo().getRequestUri().getRawPath());
+    }
+
+    @Override
+    public void filter(ContainerRequestContext request, ContainerResponseContext response) {
+        response.getHeaders().putSingle(RequestCorrelation.REQUEST_ID_HEADER, correlation.requestId());
+        response.getHeaders().putSingle(RequestCorrelation.TRACEPARENT_HEADER, correlation.trace().traceparent());
+    }
+}

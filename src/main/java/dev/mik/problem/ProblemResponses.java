@@ -1,0 +1,50 @@
+package dev.mik.problem;
+
+import dev.mik.observability.RequestCorrelation;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+
+import java.util.Map;
+
+/** The one place that turns a problem into an {@code application/problem+json} response. */
+@ApplicationScoped
+public class ProblemResponses {
+
+    public static final String MEDIA_TYPE = "application/problem+json";
+
+    @Inject
+    RequestCorrelation correlation;
+
+    public Response render(ProblemException problem) {
+        ProblemType type = problem.type();
+        JsonObjectBuilder body = Json.createObjectBuilder()
+                .add("type", type.uri())
+                .add("title", type.title())
+                .add("status", type.status())
+                .add("detail", problem.detail() == null ? type.title() : problem.detail())
+                .add("instance", correlation.path())
+                .add("code", type.code())
+                .add("requestId", correlation.requestId());
+        for (Map.Entry<String, Object> extension : problem.extensions().entrySet()) {
+            Object value = extension.getValue();
+            if (value instanceof Number number) {
+                body.add(extension.getKey(), number.longValue());
+            } else if (value instanceof Boolean flag) {
+                body.add(extension.getKey(), flag);
+            } else {
+                body.add(extension.getKey(), String.valueOf(value));
+            }
+        }
+        Response.ResponseBuilder response = Response.status(type.status())
+                .type(MEDIA_TYPE)
+                .entity(body.build().toString());
+        if (problem.retryAfterSeconds() != null) {
+            response.header(HttpHeaders.RETRY_AFTER, problem.retryAfterSeconds());
+        }
+        return response.build();
+    }
+}

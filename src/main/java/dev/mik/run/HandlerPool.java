@@ -1,0 +1,187 @@
+package dev.mik.run;
+
+import com.dylibso.chicory.runtime.ChicoryInterruptedException;
+import dev.mik.config.MikConfig;
+import dev.mik.problem.ProblemException;
+import dev.mik.problem.ProblemType;
+import dev.mik.wasm.HandlerExitException;
+import dev.mik.wasm.HandlerFailureException;
+import dev.mik.wasm.MemoryLimitException;
+import dev.mik.wasm.OutputLimitException;
+import dev.mik.wasm.PreparedInstance;
+import dev.mik.wasm.WagiOutput;
+import jakarta.annotation.Resource;
+import jakarta.ejb.ConcurrencyManagement;
+import jakarta.ejb.ConcurrencyManagementType;
+import jakarta.ejb.Singleton;
+import jakarta.ejb.Startup;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
+import jakarta.enterprise.concurrent.ManagedExecutorService;
+import jakarta.inject.Inject;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Runs handler modules. Owns the compiled-module cache ({@link ModuleCatalog}), a few instances per hot module made
+ * ahead of requests ({@link ModuleVersion}), the concurrency limits and the per-module circuit breakers. Every run
+ * happens on the server's {@link ManagedExecutorService} under the configured timeout; a run that overstays is
+ * interrupted, which Chicory honours, so its thread goes back to the pool.
+ */
+@Singleton
+@Startup
+@ConcurrencyManagement(ConcurrencyManagementType.BEAN)
+@TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+public class HandlerPool {
+
+    private static final Logger LOG = Logger.getLogger(HandlerPool.class.getName());
+
+    private final ModuleCatalog catalog = new ModuleCatalog();
+    private final ConcurrencyGate gate = new ConcurrencyGate();
+
+    @Resource
+    ManagedExecutorService executor;
+
+    @Inject
+    MikConfig config;
+
+    /**
+     * Runs {@code request} and returns the handler's response.
+     *
+     * @throws ProblemException for every way a run can fail, each with its own {@link ProblemType}
+     */
+    public HandlerResponse execute(HandlerRequest request) {
+        ModuleVersion version = catalog.resolve(config.handlersDir(), request.module(), config.moduleMaxBytes());
+        int threshold = config.breakerFailureThreshold();
+        CircuitBreaker breaker = version.breaker();
+        if (!breaker.tryAcquire(threshold)) {
+            throw ProblemException.retryLater(ProblemType.CIRCUIT_OPEN, "Module '" + request.module()
+                    + "' failed " + threshold + " times in a row; calls resume after a pause.",
+                    breaker.retryAfterSeconds());
+        }
+        ConcurrencyGate.Permit permit;
+        try {
+            permit = gate.enter(request.module().value(), config.concurrencyMax(), config.concurrencyPerModule());
+        } catch (ProblemException refused) {
+            breaker.release();
+            throw refused;
+        }
+        try (permit) {
+            HandlerResponse response = run(version, request);
+            breaker.recordSuccess();
+            return response;
+        } catch (ProblemException failure) {
+            if (failure.type().status() >= 500) {
+                breaker.recordFailure(threshold, config.breakerOpenMs());
+            } else {
+                breaker.release();
+            }
+            throw failure;
+        }
+    }
+
+    private HandlerResponse run(ModuleVersion version, HandlerRequest request) {
+        long timeoutMs = config.handlerTimeoutMs();
+        long memoryMax = config.handlerMemoryMaxBytes();
+        long responseMax = config.responseMaxBytes();
+        var input = WagiEnvironment.of(request);
+        Future<WagiOutput> run;
+        try {
+            run = executor.submit(() -> {
+                PreparedInstance instance = version.take(memoryMax);
+                return instance.run(input, responseMax);
+            });
+        } catch (RejectedExecutionException e) {
+            throw ProblemException.retryLater(ProblemType.OVERLOADED, "The server's executor refused the run.",
+                    ConcurrencyGate.RETRY_AFTER_SECONDS);
+        }
+        try {
+            WagiOutput output = run.get(timeoutMs, TimeUnit.MILLISECONDS);
+            logStderr(request, output.stderr());
+            return CgiResponseParser.parse(output.stdout());
+        } catch (TimeoutException e) {
+            run.cancel(true);
+            LOG.warning(() -> "Handler " + request.module() + " timed out after " + timeoutMs + " ms [request "
+                    + request.requestId() + "]; its thread was interrupted.");
+            throw new ProblemException(ProblemType.TIMEOUT, "Handler '" + request.module() + "' did not finish within "
+                    + timeoutMs + " ms (mik.handler.timeout-ms).", null, Map.of("timeoutMs", timeoutMs));
+        } catch (InterruptedException e) {
+            run.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new ProblemException(ProblemType.TIMEOUT, "The request was interrupted while its handler ran.");
+        } catch (ExecutionException e) {
+            throw failure(request, e.getCause());
+        } catch (CancellationException e) {
+            throw new ProblemException(ProblemType.TIMEOUT, "The handler run was cancelled.");
+        } catch (InvalidHandlerOutputException e) {
+            throw new ProblemException(ProblemType.INVALID_OUTPUT, "Handler '" + request.module()
+                    + "' wrote an invalid CGI response: " + e.getMessage());
+        } finally {
+            refillLater(version);
+        }
+    }
+
+    private ProblemException failure(HandlerRequest request, Throwable cause) {
+        String module = request.module().value();
+        if (cause instanceof HandlerFailureException failure) {
+            logStderr(request, failure.stderr());
+            LOG.info(() -> "Handler " + module + " failed [request " + request.requestId() + "]: " + failure.getMessage());
+        }
+        if (cause instanceof MemoryLimitException e) {
+            return new ProblemException(ProblemType.MEMORY_LIMIT, "Handler '" + module + "' ran out of memory: "
+                    + e.getMessage() + " (mik.handler.memory-max-bytes).");
+        }
+        if (cause instanceof OutputLimitException e) {
+            return new ProblemException(ProblemType.RESPONSE_TOO_LARGE, "Handler '" + module + "': "
+                    + e.getMessage() + " (mik.response.max-bytes).");
+        }
+        if (cause instanceof HandlerExitException e) {
+            return new ProblemException(ProblemType.HANDLER_ERROR, "Handler '" + module + "' exited with status "
+                    + e.exitCode() + ".", null, Map.of("exitCode", e.exitCode()));
+        }
+        if (cause instanceof HandlerFailureException e) {
+            return new ProblemException(ProblemType.HANDLER_ERROR, "Handler '" + module + "' failed: "
+                    + e.getMessage());
+        }
+        if (cause instanceof ChicoryInterruptedException) {
+            return new ProblemException(ProblemType.TIMEOUT, "Handler '" + module + "' was interrupted.");
+        }
+        LOG.log(Level.SEVERE, "Handler " + module + " failed unexpectedly [request " + request.requestId() + "]", cause);
+        return new ProblemException(ProblemType.HANDLER_ERROR, "Handler '" + module + "' failed: " + cause);
+    }
+
+    /** Tops up the module's ready instances on the executor, off the request path. */
+    private void refillLater(ModuleVersion version) {
+        int target = config.poolInstancesPerModule();
+        if (target == 0) {
+            return;
+        }
+        long memoryMax = config.handlerMemoryMaxBytes();
+        try {
+            executor.execute(() -> version.refill(target, memoryMax));
+        } catch (RejectedExecutionException busy) {
+            // the next request makes its own instance
+        }
+    }
+
+    private static void logStderr(HandlerRequest request, byte[] stderr) {
+        if (stderr.length > 0) {
+            String text = new String(stderr, StandardCharsets.UTF_8).stripTrailing();
+            LOG.info(() -> "Handler " + request.module() + " stderr [request " + request.requestId() + "]: " + text);
+        }
+    }
+
+    /** Handler runs in flight right now. */
+    public int inFlight() {
+        return gate.inFlight();
+    }
+}

@@ -1,0 +1,25 @@
+package dev.mik.run;
+
+import java.util.Map;
+
+/**
+ * One request for a handler, as it arrived over HTTP or from a script's {@code host.call}.
+ *
+ * @param pathInfo    the decoded rest of the path after {@code /run/<module>}, {@code "/"} when there is none
+ * @param rawPathInfo the same, still percent-encoded
+ * @param query       the raw query string without {@code ?}, {@code ""} when there is none
+ * @param headers     request headers, names as received, values joined per name
+ * @param scriptName  {@code <context path>/run/<module>}
+ */
+public record HandlerRequest(ModuleName module, String method, String pathInfo, String rawPathInfo, String query,
+                             Map<String, String> headers, byte[] body, String scriptName, String fullUrl,
+                             ServerInfo server, String requestId, String traceparent) {
+
+    public HandlerRequest {
+        headers = Map.copyOf(headers);
+    }
+
+    /** Where the request arrived: the CGI server variables. */
+    public record ServerInfo(String name, int port, String protocol, String remoteAddr) {
+    }
+}

@@ -1,0 +1,132 @@
+package dev.mik.run;
+
+import dev.mik.problem.ProblemException;
+import dev.mik.problem.ProblemType;
+import dev.mik.wasm.CompiledModule;
+import dev.mik.wasm.InvalidModuleException;
+import dev.mik.wasm.ModuleCompiler;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Logger;
+
+/**
+ * Maps module names to the current version of {@code <dir>/<name>.wasm}. Each lookup checks the file's identity,
+ * time and size (one {@code stat}), so a changed, added or removed file is seen by the next request without a
+ * restart. Compilations are shared by content hash, so renaming or copying a module costs nothing.
+ */
+public final class ModuleCatalog {
+
+    private static final Logger LOG = Logger.getLogger(ModuleCatalog.class.getName());
+
+    private final Map<String, ModuleVersion> current = new ConcurrentHashMap<>();
+    private final Map<String, CompiledModule> byHash = new ConcurrentHashMap<>();
+    private final Map<String, Object> loadLocks = new ConcurrentHashMap<>();
+
+    /**
+     * @throws ProblemException {@link ProblemType#MODULE_NOT_FOUND} when there is no such file,
+     *                          {@link ProblemType#MODULE_INVALID} when it is not a runnable module
+     */
+    public ModuleVersion resolve(Path dir, ModuleName name, long maxModuleBytes) {
+        Path file = dir.resolve(name.fileName());
+        ModuleVersion.FileStamp stamp = stamp(file);
+        if (stamp == null) {
+            forget(name);
+            throw new ProblemException(ProblemType.MODULE_NOT_FOUND, "No module '" + name + "' in the handlers directory.");
+        }
+        ModuleVersion known = current.get(name.value());
+        if (known != null && known.stamp().equals(stamp)) {
+            return known;
+        }
+        synchronized (loadLocks.computeIfAbsent(name.value(), key -> new Object())) {
+            known = current.get(name.value());
+            if (known != null && known.stamp().equals(stamp)) {
+                return known;
+            }
+            ModuleVersion loaded = new ModuleVersion(name, stamp, compile(file, name, stamp, maxModuleBytes));
+            ModuleVersion replaced = current.put(name.value(), loaded);
+            if (replaced != null) {
+                replaced.retire();
+                dropUnused(replaced.compiled().sha256());
+                LOG.info(() -> "Module " + name + " changed on disk; new requests run version "
+                        + loaded.compiled().sha256().substring(0, 12) + ".");
+            } else {
+                LOG.info(() -> "Module " + name + " loaded (" + stamp.size() + " bytes, sha256 "
+                        + loaded.compiled().sha256().substring(0, 12) + ").");
+            }
+            return loaded;
+        }
+    }
+
+    private CompiledModule compile(Path file, ModuleName name, ModuleVersion.FileStamp stamp, long maxModuleBytes) {
+        if (stamp.size() > maxModuleBytes) {
+            throw new ProblemException(ProblemType.MODULE_INVALID, "Module '" + name + "' is " + stamp.size()
+                    + " bytes, above the limit of " + maxModuleBytes + " (mik.module.max-bytes).");
+        }
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException gone) {
+            throw new ProblemException(ProblemType.MODULE_NOT_FOUND, "No module '" + name + "' in the handlers directory.");
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not read " + file, e);
+        }
+        String hash = ModuleCompiler.sha256(bytes);
+        CompiledModule known = byHash.get(hash);
+        if (known != null) {
+            return known;
+        }
+        try {
+            long started = System.nanoTime();
+            CompiledModule compiled = ModuleCompiler.compile(hash, bytes);
+            LOG.info(() -> "Module " + name + " compiled in " + (System.nanoTime() - started) / 1_000_000 + " ms.");
+            byHash.put(hash, compiled);
+            return compiled;
+        } catch (InvalidModuleException e) {
+            throw new ProblemException(ProblemType.MODULE_INVALID, "Module '" + name + "' cannot be loaded: "
+                    + e.getMessage());
+        }
+    }
+
+    private void forget(ModuleName name) {
+        ModuleVersion removed = current.remove(name.value());
+        if (removed != null) {
+            removed.retire();
+            dropUnused(removed.compiled().sha256());
+            loadLocks.remove(name.value());
+            LOG.info(() -> "Module " + name + " was removed from disk.");
+        }
+    }
+
+    private void dropUnused(String hash) {
+        boolean stillUsed = current.values().stream().anyMatch(v -> v.compiled().sha256().equals(hash));
+        if (!stillUsed) {
+            byHash.remove(hash);
+        }
+    }
+
+    private static ModuleVersion.FileStamp stamp(Path file) {
+        try {
+            BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+            if (!attributes.isRegularFile()) {
+                return null;
+            }
+            return new ModuleVersion.FileStamp(attributes.fileKey(), attributes.lastModifiedTime(), attributes.size());
+        } catch (NoSuchFileException e) {
+            return null;
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not read the attributes of " + file, e);
+        }
+    }
+
+    /** Number of modules currently loaded. */
+    public int size() {
+        return current.size();
+    }
+}

@@ -1,0 +1,32 @@
+package dev.mik.run;
+
+import dev.mik.problem.ProblemException;
+import dev.mik.problem.ProblemType;
+
+import java.util.regex.Pattern;
+
+/**
+ * A handler module's name as it appears in {@code /run/<name>}: letters, digits, {@code _} and {@code -} only, at
+ * most 64 characters. A name is checked before anything touches the file system, so no name can reach outside the
+ * handlers directory.
+ */
+public record ModuleName(String value) {
+
+    public static final Pattern VALID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+
+    public ModuleName {
+        if (value == null || !VALID.matcher(value).matches()) {
+            throw new ProblemException(ProblemType.INVALID_NAME, "Module names are 1-64 characters of "
+                    + "A-Z, a-z, 0-9, '_' and '-'.");
+        }
+    }
+
+    public String fileName() {
+        return value + ".wasm";
+    }
+
+    @Override
+    public String toString() {
+        return value;
+    }
+}

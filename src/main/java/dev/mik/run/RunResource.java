@@ -1,0 +1,121 @@
+package dev.mik.run;
+
+import dev.mik.config.MikConfig;
+import dev.mik.http.HttpRequests;
+import dev.mik.http.RequestBody;
+import dev.mik.observability.RequestCorrelation;
+import jakarta.inject.Inject;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HEAD;
+import jakarta.ws.rs.OPTIONS;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+
+import java.io.InputStream;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/** {@code ANY /run/{module}[/{path…}]}: runs {@code <mik.handlers.dir>/<module>.wasm} under the WAGI contract. */
+@Path("run/{module}{path: (/.*)?}")
+public class RunResource {
+
+    @Inject
+    HandlerPool pool;
+
+    @Inject
+    MikConfig config;
+
+    @Inject
+    RequestCorrelation correlation;
+
+    @Context
+    UriInfo uri;
+
+    @Context
+    HttpHeaders headers;
+
+    @Context
+    HttpServletRequest servlet;
+
+    @GET
+    public Response get(@PathParam("module") String module, InputStream body) {
+        return run("GET", module, body);
+    }
+
+    @POST
+    public Response post(@PathParam("module") String module, InputStream body) {
+        return run("POST", module, body);
+    }
+
+    @PUT
+    public Response put(@PathParam("module") String module, InputStream body) {
+        return run("PUT", module, body);
+    }
+
+    @DELETE
+    public Response delete(@PathParam("module") String module, InputStream body) {
+        return run("DELETE", module, body);
+    }
+
+    @PATCH
+    public Response patch(@PathParam("module") String module, InputStream body) {
+        return run("PATCH", module, body);
+    }
+
+    @HEAD
+    public Response head(@PathParam("module") String module, InputStream body) {
+        return run("HEAD", module, body);
+    }
+
+    @OPTIONS
+    public Response options(@PathParam("module") String module, InputStream body) {
+        return run("OPTIONS", module, body);
+    }
+
+    private Response run(String method, String module, InputStream body) {
+        ModuleName name = new ModuleName(module);
+        byte[] bytes = RequestBody.read(body, headers.getHeaderString(HttpHeaders.CONTENT_LENGTH),
+                config.requestMaxBytes());
+        HandlerResponse response = pool.execute(request(method, name, bytes));
+        return toHttp(response);
+    }
+
+    private HandlerRequest request(String method, ModuleName name, byte[] body) {
+        String rawPath = uri.getPathParameters(false).getFirst("path");
+        String rawPathInfo = rawPath == null || rawPath.isEmpty() ? "/" : rawPath;
+        String query = uri.getRequestUri().getRawQuery();
+        String scriptName = servlet.getContextPath() + "/run/" + name.value();
+        return new HandlerRequest(name, method, decodePath(rawPathInfo), rawPathInfo, query == null ? "" : query,
+                HttpRequests.headers(headers), body, scriptName, uri.getRequestUri().toString(),
+                new HandlerRequest.ServerInfo(servlet.getServerName(), servlet.getServerPort(),
+                        servlet.getProtocol(), servlet.getRemoteAddr()),
+                correlation.requestId(), correlation.trace().traceparent());
+    }
+
+    /** Percent-decoding of a path: unlike a query, '+' stays '+'. */
+    private static String decodePath(String raw) {
+        try {
+            return URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException malformed) {
+            return raw;
+        }
+    }
+
+    static Response toHttp(HandlerResponse response) {
+        Response.ResponseBuilder http = Response.status(response.status());
+        for (Map.Entry<String, String> header : response.headers()) {
+            http.header(header.getKey(), header.getValue());
+        }
+        return http.entity(response.body()).build();
+    }
+}

@@ -1,0 +1,53 @@
+package dev.mik.wasm;
+
+import com.dylibso.chicory.compiler.MachineFactoryCompiler;
+import com.dylibso.chicory.runtime.Instance;
+import com.dylibso.chicory.wasm.ChicoryException;
+import com.dylibso.chicory.wasm.Parser;
+import com.dylibso.chicory.wasm.WasmModule;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/** Turns the bytes of a {@code .wasm} file into a {@link CompiledModule}. */
+public final class ModuleCompiler {
+
+    private ModuleCompiler() {
+    }
+
+    public static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM ships SHA-256", e);
+        }
+    }
+
+    private static boolean exportsStart(WasmModule module) {
+        var exports = module.exportSection();
+        for (int i = 0; i < exports.exportCount(); i++) {
+            if (Instance.START_FUNCTION_NAME.equals(exports.getExport(i).name())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    public static CompiledModule compile(byte[] bytes) {
+        return compile(sha256(bytes), bytes);
+    }
+
+    public static CompiledModule compile(String sha256, byte[] bytes) {
+        try {
+            WasmModule module = Parser.parse(bytes);
+            if (!exportsStart(module)) {
+                throw new InvalidModuleException("the module exports no _start function: it is not a WASI command");
+            }
+            return new CompiledModule(sha256, module, MachineFactoryCompiler.compile(module),
+                    module.startSection().isPresent());
+        } catch (ChicoryException | IllegalArgumentException | IndexOutOfBoundsException e) {
+            throw new InvalidModuleException("the file is not a valid WebAssembly module: " + e.getMessage());
+        }
+    }
+}

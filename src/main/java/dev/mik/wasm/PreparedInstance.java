@@ -1,0 +1,141 @@
+package dev.mik.wasm;
+
+import com.dylibso.chicory.runtime.ChicoryInterruptedException;
+import com.dylibso.chicory.runtime.HostFunction;
+import com.dylibso.chicory.runtime.ImportValues;
+import com.dylibso.chicory.runtime.Instance;
+import com.dylibso.chicory.runtime.WasmFunctionHandle;
+import com.dylibso.chicory.wasi.WasiExitException;
+import com.dylibso.chicory.wasi.WasiOptions;
+import com.dylibso.chicory.wasi.WasiPreview1;
+import com.dylibso.chicory.wasm.types.MemoryLimits;
+
+import java.io.ByteArrayInputStream;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A guest instance whose memory, globals and tables are set up but whose {@code _start} has not run. It is made
+ * ahead of a request (so instantiation stays off the request path) and runs exactly one request; it is never reused.
+ *
+ * <p>WASI state (environment, arguments, stdio) is per request, but Chicory binds host functions when an instance is
+ * built. So the instance imports forwarding functions, and {@link #run} points them at a WASI context made for that
+ * request.
+ */
+public final class PreparedInstance {
+
+    private static final int PAGE = 65_536;
+    private static final int STDERR_LIMIT = 16 * 1024;
+    private static final HostFunction[] WASI_SIGNATURES;
+
+    static {
+        try (WasiPreview1 template = WasiPreview1.builder().withOptions(WasiOptions.builder().build()).build()) {
+            WASI_SIGNATURES = template.toHostFunctions();
+        }
+    }
+
+    private final Instance instance;
+    private final CappedMemory memory;
+    private final WasmFunctionHandle[] wasi;
+    private final AtomicBoolean used = new AtomicBoolean();
+
+    private PreparedInstance(Instance instance, CappedMemory memory, WasmFunctionHandle[] wasi) {
+        this.instance = instance;
+        this.memory = memory;
+        this.wasi = wasi;
+    }
+
+    /**
+     * Instantiates {@code compiled} with its linear memory capped at {@code memoryMaxBytes}.
+     *
+     * @throws MemoryLimitException if the module's initial memory is already above the cap
+     */
+    public static PreparedInstance prepare(CompiledModule compiled, long memoryMaxBytes) {
+        WasmFunctionHandle[] wasi = new WasmFunctionHandle[WASI_SIGNATURES.length];
+        HostFunction[] forwarding = new HostFunction[WASI_SIGNATURES.length];
+        for (int i = 0; i < forwarding.length; i++) {
+            int index = i;
+            HostFunction signature = WASI_SIGNATURES[i];
+            forwarding[i] = new HostFunction(signature.module(), signature.name(), signature.functionType(),
+                    (instance, args) -> wasi[index].apply(instance, args));
+        }
+        int capPages = (int) Math.min(Integer.MAX_VALUE, memoryMaxBytes / PAGE);
+        CappedMemory[] memory = new CappedMemory[1];
+        Instance instance = Instance.builder(compiled.module())
+                .withImportValues(ImportValues.builder().addFunction(forwarding).build())
+                .withMachineFactory(compiled.machineFactory())
+                .withMemoryFactory(declared -> {
+                    if (declared.initialPages() > capPages) {
+                        throw new MemoryLimitException("the module asks for " + declared.initialPages() * (long) PAGE
+                                + " bytes of initial memory, above the limit of " + memoryMaxBytes, new byte[0]);
+                    }
+                    memory[0] = new CappedMemory(new MemoryLimits(declared.initialPages(),
+                            Math.min(declared.maximumPages(), capPages), declared.shared()));
+                    return memory[0];
+                })
+                .withStart(false)
+                .build();
+        return new PreparedInstance(instance, memory[0], wasi);
+    }
+
+    /**
+     * Runs the guest's {@code _start} once with {@code input}. A thread interrupt ends the guest with
+     * {@link ChicoryInterruptedException}, which is passed through untouched.
+     */
+    public WagiOutput run(WagiInput input, long stdoutLimit) {
+        if (!used.compareAndSet(false, true)) {
+            throw new IllegalStateException("a prepared instance runs one request only");
+        }
+        BoundedOutput stdout = new BoundedOutput(stdoutLimit, true);
+        BoundedOutput stderr = new BoundedOutput(STDERR_LIMIT, false);
+        WasiOptions.Builder options = WasiOptions.builder()
+                .withStdin(new ByteArrayInputStream(input.stdin()))
+                .withStdout(stdout)
+                .withStderr(stderr)
+                .withArguments(input.arguments());
+        input.environment().forEach(options::withEnvironment);
+        try (WasiPreview1 context = WasiPreview1.builder().withOptions(options.build()).build()) {
+            bind(context.toHostFunctions());
+            instance.export(Instance.START_FUNCTION_NAME).apply();
+        } catch (WasiExitException exit) {
+            if (exit.exitCode() != 0) {
+                throw failure(new HandlerExitException(exit.exitCode(), stderr.bytes()), stdoutLimit, stdout, stderr);
+            }
+        } catch (ChicoryInterruptedException interrupted) {
+            throw interrupted;
+        } catch (HandlerFailureException failure) {
+            throw failure(failure, stdoutLimit, stdout, stderr);
+        } catch (RuntimeException | StackOverflowError trap) {
+            if (Thread.currentThread().isInterrupted()) {
+                throw new ChicoryInterruptedException(trap);
+            }
+            String message = trap instanceof StackOverflowError ? "call stack exhausted" : String.valueOf(trap.getMessage());
+            throw failure(new HandlerTrapException("the handler trapped: " + message, stderr.bytes()), stdoutLimit, stdout, stderr);
+        }
+        return new WagiOutput(stdout.bytes(), stderr.bytes());
+    }
+
+    /** Picks the most telling cause: a full stdout or a refused memory grow explains the trap that followed. */
+    private HandlerFailureException failure(HandlerFailureException seen, long stdoutLimit, BoundedOutput stdout,
+                                            BoundedOutput stderr) {
+        if (stdout.overflowed()) {
+            return seen instanceof OutputLimitException ? seen : new OutputLimitException(stdoutLimit);
+        }
+        if (memory != null && memory.growRefused() && !(seen instanceof MemoryLimitException)) {
+            return new MemoryLimitException("the handler ran out of memory: it asked for more than "
+                    + (long) memory.maximumPages() * PAGE + " bytes (" + seen.getMessage() + ")", stderr.bytes());
+        }
+        return seen;
+    }
+
+    private void bind(HostFunction[] functions) {
+        if (functions.length != wasi.length) {
+            throw new IllegalStateException("the WASI host functions changed shape");
+        }
+        for (int i = 0; i < functions.length; i++) {
+            if (!functions[i].name().equals(WASI_SIGNATURES[i].name())) {
+                throw new IllegalStateException("the WASI host functions changed order at " + functions[i].name());
+            }
+            wasi[i] = functions[i].handle();
+        }
+    }
+}

@@ -1,0 +1,15 @@
+package dev.mik.wasm;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything a guest sees of one request: its whole environment, its arguments and its standard input.
+ * Nothing else from the host reaches it.
+ */
+public record WagiInput(Map<String, String> environment, List<String> arguments, byte[] stdin) {
+    public WagiInput {
+        environment = Map.copyOf(environment);
+        arguments = List.copyOf(arguments);
+    }
+}
