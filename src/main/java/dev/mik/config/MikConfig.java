@@ -26,6 +26,11 @@ public class MikConfig {
     public static final String BREAKER_FAILURE_THRESHOLD = "mik.breaker.failure-threshold";
     public static final String BREAKER_OPEN_MS = "mik.breaker.open-ms";
     public static final String MODULE_MAX_BYTES = "mik.module.max-bytes";
+    public static final String SCRIPT_TIMEOUT_MS = "mik.script.timeout-ms";
+    public static final String SCRIPT_MAX_CALLS = "mik.script.max-calls";
+    public static final String SCRIPT_MEMORY_MAX_BYTES = "mik.script.memory-max-bytes";
+    public static final String SCRIPT_CONCURRENCY_MAX = "mik.script.concurrency.max";
+    public static final String SCRIPT_MAX_SOURCE_BYTES = "mik.script.max-source-bytes";
 
     private static final long MIB = 1024 * 1024;
 
@@ -78,6 +83,26 @@ public class MikConfig {
 
     public long moduleMaxBytes() {
         return positive(MODULE_MAX_BYTES, 50 * MIB);
+    }
+
+    public long scriptTimeoutMs() {
+        return positive(SCRIPT_TIMEOUT_MS, 10_000);
+    }
+
+    public int scriptMaxCalls() {
+        return (int) positive(SCRIPT_MAX_CALLS, 50);
+    }
+
+    public long scriptMemoryMaxBytes() {
+        return positive(SCRIPT_MEMORY_MAX_BYTES, 128 * MIB);
+    }
+
+    public int scriptConcurrencyMax() {
+        return (int) positive(SCRIPT_CONCURRENCY_MAX, 32);
+    }
+
+    public long scriptMaxSourceBytes() {
+        return positive(SCRIPT_MAX_SOURCE_BYTES, MIB);
     }
 
     private String string(String key, String fallback) {

@@ -4,6 +4,7 @@ import dev.mik.observability.RequestCorrelation;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
+import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
@@ -20,6 +21,17 @@ public class ProblemResponses {
     RequestCorrelation correlation;
 
     public Response render(ProblemException problem) {
+        Response.ResponseBuilder response = Response.status(problem.type().status())
+                .type(MEDIA_TYPE)
+                .entity(body(problem).toString());
+        if (problem.retryAfterSeconds() != null) {
+            response.header(HttpHeaders.RETRY_AFTER, problem.retryAfterSeconds());
+        }
+        return response.build();
+    }
+
+    /** The problem document itself, for the current request. */
+    public JsonObject body(ProblemException problem) {
         ProblemType type = problem.type();
         JsonObjectBuilder body = Json.createObjectBuilder()
                 .add("type", type.uri())
@@ -39,12 +51,6 @@ public class ProblemResponses {
                 body.add(extension.getKey(), String.valueOf(value));
             }
         }
-        Response.ResponseBuilder response = Response.status(type.status())
-                .type(MEDIA_TYPE)
-                .entity(body.build().toString());
-        if (problem.retryAfterSeconds() != null) {
-            response.header(HttpHeaders.RETRY_AFTER, problem.retryAfterSeconds());
-        }
-        return response.build();
+        return body.build();
     }
 }

@@ -60,6 +60,14 @@ public class HandlerPool {
      * @throws ProblemException for every way a run can fail, each with its own {@link ProblemType}
      */
     public HandlerResponse execute(HandlerRequest request) {
+        return execute(request, Long.MAX_VALUE);
+    }
+
+    /**
+     * Like {@link #execute(HandlerRequest)}, but the run ends at {@code maxTimeoutMs} if that comes before
+     * {@code mik.handler.timeout-ms}: a script's {@code host.call} never outlives the script's own deadline.
+     */
+    public HandlerResponse execute(HandlerRequest request, long maxTimeoutMs) {
         ModuleVersion version = catalog.resolve(config.handlersDir(), request.module(), config.moduleMaxBytes());
         int threshold = config.breakerFailureThreshold();
         CircuitBreaker breaker = version.breaker();
@@ -76,7 +84,7 @@ public class HandlerPool {
             throw refused;
         }
         try (permit) {
-            HandlerResponse response = run(version, request);
+            HandlerResponse response = run(version, request, Math.min(maxTimeoutMs, config.handlerTimeoutMs()));
             breaker.recordSuccess();
             return response;
         } catch (ProblemException failure) {
@@ -89,8 +97,7 @@ public class HandlerPool {
         }
     }
 
-    private HandlerResponse run(ModuleVersion version, HandlerRequest request) {
-        long timeoutMs = config.handlerTimeoutMs();
+    private HandlerResponse run(ModuleVersion version, HandlerRequest request, long timeoutMs) {
         long memoryMax = config.handlerMemoryMaxBytes();
         long responseMax = config.responseMaxBytes();
         var input = WagiEnvironment.of(request);
@@ -113,7 +120,7 @@ public class HandlerPool {
             LOG.warning(() -> "Handler " + request.module() + " timed out after " + timeoutMs + " ms [request "
                     + request.requestId() + "]; its thread was interrupted.");
             throw new ProblemException(ProblemType.TIMEOUT, "Handler '" + request.module() + "' did not finish within "
-                    + timeoutMs + " ms (mik.handler.timeout-ms).", null, Map.of("timeoutMs", timeoutMs));
+                    + timeoutMs + " ms.", null, Map.of("timeoutMs", timeoutMs));
         } catch (InterruptedException e) {
             run.cancel(true);
             Thread.currentThread().interrupt();

@@ -1,5 +1,6 @@
 package dev.mik.run;
 
+import dev.mik.files.FileStamp;
 import dev.mik.problem.ProblemException;
 import dev.mik.problem.ProblemType;
 import dev.mik.wasm.CompiledModule;
@@ -11,7 +12,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
@@ -35,7 +35,7 @@ public final class ModuleCatalog {
      */
     public ModuleVersion resolve(Path dir, ModuleName name, long maxModuleBytes) {
         Path file = dir.resolve(name.fileName());
-        ModuleVersion.FileStamp stamp = stamp(file);
+        FileStamp stamp = FileStamp.of(file);
         if (stamp == null) {
             forget(name);
             throw new ProblemException(ProblemType.MODULE_NOT_FOUND, "No module '" + name + "' in the handlers directory.");
@@ -64,7 +64,7 @@ public final class ModuleCatalog {
         }
     }
 
-    private CompiledModule compile(Path file, ModuleName name, ModuleVersion.FileStamp stamp, long maxModuleBytes) {
+    private CompiledModule compile(Path file, ModuleName name, FileStamp stamp, long maxModuleBytes) {
         if (stamp.size() > maxModuleBytes) {
             throw new ProblemException(ProblemType.MODULE_INVALID, "Module '" + name + "' is " + stamp.size()
                     + " bytes, above the limit of " + maxModuleBytes + " (mik.module.max-bytes).");
@@ -108,20 +108,6 @@ public final class ModuleCatalog {
         boolean stillUsed = current.values().stream().anyMatch(v -> v.compiled().sha256().equals(hash));
         if (!stillUsed) {
             byHash.remove(hash);
-        }
-    }
-
-    private static ModuleVersion.FileStamp stamp(Path file) {
-        try {
-            BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
-            if (!attributes.isRegularFile()) {
-                return null;
-            }
-            return new ModuleVersion.FileStamp(attributes.fileKey(), attributes.lastModifiedTime(), attributes.size());
-        } catch (NoSuchFileException e) {
-            return null;
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not read the attributes of " + file, e);
         }
     }
 

@@ -1,9 +1,9 @@
 package dev.mik.run;
 
+import dev.mik.files.FileStamp;
 import dev.mik.wasm.CompiledModule;
 import dev.mik.wasm.PreparedInstance;
 
-import java.nio.file.attribute.FileTime;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -12,10 +12,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  * breaker. Replacing the file makes a new version (with a closed breaker); requests already running keep theirs.
  */
 public final class ModuleVersion {
-
-    /** What identifies the file's content without reading it. */
-    record FileStamp(Object fileKey, FileTime modified, long size) {
-    }
 
     private final ModuleName name;
     private final FileStamp stamp;

@@ -1,20 +1,13 @@
 package dev.mik.run;
 
 import dev.mik.config.MikConfig;
+import dev.mik.http.AnyMethodResource;
 import dev.mik.http.HttpRequests;
 import dev.mik.http.RequestBody;
 import dev.mik.observability.RequestCorrelation;
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.ws.rs.DELETE;
-import jakarta.ws.rs.GET;
-import jakarta.ws.rs.HEAD;
-import jakarta.ws.rs.OPTIONS;
-import jakarta.ws.rs.PATCH;
-import jakarta.ws.rs.POST;
-import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
-import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
@@ -27,7 +20,7 @@ import java.util.Map;
 
 /** {@code ANY /run/{module}[/{path…}]}: runs {@code <mik.handlers.dir>/<module>.wasm} under the WAGI contract. */
 @Path("run/{module}{path: (/.*)?}")
-public class RunResource {
+public class RunResource extends AnyMethodResource {
 
     @Inject
     HandlerPool pool;
@@ -47,43 +40,9 @@ public class RunResource {
     @Context
     HttpServletRequest servlet;
 
-    @GET
-    public Response get(@PathParam("module") String module, InputStream body) {
-        return run("GET", module, body);
-    }
-
-    @POST
-    public Response post(@PathParam("module") String module, InputStream body) {
-        return run("POST", module, body);
-    }
-
-    @PUT
-    public Response put(@PathParam("module") String module, InputStream body) {
-        return run("PUT", module, body);
-    }
-
-    @DELETE
-    public Response delete(@PathParam("module") String module, InputStream body) {
-        return run("DELETE", module, body);
-    }
-
-    @PATCH
-    public Response patch(@PathParam("module") String module, InputStream body) {
-        return run("PATCH", module, body);
-    }
-
-    @HEAD
-    public Response head(@PathParam("module") String module, InputStream body) {
-        return run("HEAD", module, body);
-    }
-
-    @OPTIONS
-    public Response options(@PathParam("module") String module, InputStream body) {
-        return run("OPTIONS", module, body);
-    }
-
-    private Response run(String method, String module, InputStream body) {
-        ModuleName name = new ModuleName(module);
+    @Override
+    protected Response handle(String method, InputStream body) {
+        ModuleName name = new ModuleName(uri.getPathParameters().getFirst("module"));
         byte[] bytes = RequestBody.read(body, headers.getHeaderString(HttpHeaders.CONTENT_LENGTH),
                 config.requestMaxBytes());
         HandlerResponse response = pool.execute(request(method, name, bytes));
