@@ -1,0 +1,67 @@
+package dev.mik.bench;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * What a benchmark run measures and where it finds the server, read once from {@code bench.*} system properties
+ * (Maven passes {@code -Dbench.seconds=…} through to them).
+ */
+record BenchSettings(
+        Path repo,
+        Path buildDir,
+        Path war,
+        Path payaraMicroJar,
+        Duration measure,
+        Duration warmup,
+        List<Integer> concurrency,
+        List<String> targets,
+        List<String> scripts,
+        String scriptBody) {
+
+    static final String DEFAULT_SCRIPT_BODY =
+            "{\"token\":\"demo-token-alice\",\"items\":[{\"sku\":\"BOOK-1\",\"qty\":2}],\"payment\":\"card\"}";
+
+    static BenchSettings fromSystemProperties() {
+        Path repo = Path.of(System.getProperty("bench.repo", ".")).toAbsolutePath().normalize();
+        Path buildDir = Path.of(System.getProperty("bench.buildDir", repo.resolve("target").toString()));
+        return new BenchSettings(
+                repo,
+                buildDir,
+                Path.of(System.getProperty("bench.war", buildDir.resolve("mik.war").toString())),
+                Path.of(System.getProperty("bench.payaraMicroJar", buildDir.resolve("payara-micro.jar").toString())),
+                Duration.ofSeconds(Long.parseLong(System.getProperty("bench.seconds", "10"))),
+                Duration.ofSeconds(Long.parseLong(System.getProperty("bench.warmupSeconds", "3"))),
+                list("bench.concurrency", "1,8").stream().map(Integer::valueOf).toList(),
+                list("bench.targets", ""),
+                list("bench.scripts", "checkout"),
+                System.getProperty("bench.scriptBody", DEFAULT_SCRIPT_BODY));
+    }
+
+    Path handlersDir() {
+        return repo.resolve("handlers");
+    }
+
+    Path scriptsDir() {
+        return repo.resolve("scripts");
+    }
+
+    int highestConcurrency() {
+        return concurrency.stream().mapToInt(Integer::intValue).max().orElse(1);
+    }
+
+    /** An empty {@code bench.targets} selects all; {@code baseline} selects every {@code baseline-…} target. */
+    boolean selects(Target target) {
+        return targets.isEmpty() || targets.stream()
+                .anyMatch(wanted -> target.id().equals(wanted) || target.id().startsWith(wanted + "-"));
+    }
+
+    private static List<String> list(String key, String fallback) {
+        return Arrays.stream(System.getProperty(key, fallback).split(","))
+                .map(String::trim)
+                .filter(value -> !value.isEmpty())
+                .toList();
+    }
+}
