@@ -23,6 +23,8 @@ public final class MikDeployment {
     /** Where the test fixtures' sources and .wasm files live. */
     public static final Path FIXTURES = Path.of("src/test/wasm");
     public static final Path HANDLERS = Path.of("handlers");
+    public static final Path TEST_SCRIPTS = Path.of("src/test/scripts");
+    public static final Path SCRIPTS = Path.of("scripts");
 
     private final String name;
     private final Path handlersDir;
@@ -76,9 +78,23 @@ public final class MikDeployment {
         return fixture(fixture, fixture);
     }
 
+    /** Copies {@code src/test/scripts/<name>.js} into this deployment's scripts directory. */
+    public MikDeployment testScript(String name) {
+        return copy(TEST_SCRIPTS.resolve(name + ".js"), scriptsDir.resolve(name + ".js"));
+    }
+
+    /** Copies {@code scripts/<name>.js} (the shipped examples) into this deployment's scripts directory. */
+    public MikDeployment script(String name) {
+        return copy(SCRIPTS.resolve(name + ".js"), scriptsDir.resolve(name + ".js"));
+    }
+
     private MikDeployment copy(Path source, String module) {
+        return copy(source, handlersDir.resolve(module + ".wasm"));
+    }
+
+    private MikDeployment copy(Path source, Path target) {
         try {
-            Files.copy(source, handlersDir.resolve(module + ".wasm"), StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

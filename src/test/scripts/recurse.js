@@ -1,0 +1,3 @@
+// Runaway: unbounded recursion.
+function down(n) { return down(n + 1) + 1; }
+export default function (input) { return down(0); }

@@ -1,0 +1,2 @@
+// Runaway: an empty infinite loop.
+export default function (input) { while (true) {} }
