@@ -2,6 +2,7 @@ package dev.mik.run;
 
 import com.dylibso.chicory.runtime.ChicoryInterruptedException;
 import dev.mik.config.MikConfig;
+import dev.mik.observability.Metrics;
 import dev.mik.problem.ProblemException;
 import dev.mik.problem.ProblemType;
 import dev.mik.wasm.HandlerExitException;
@@ -10,6 +11,7 @@ import dev.mik.wasm.MemoryLimitException;
 import dev.mik.wasm.OutputLimitException;
 import dev.mik.wasm.PreparedInstance;
 import dev.mik.wasm.WagiOutput;
+import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Resource;
 import jakarta.ejb.ConcurrencyManagement;
 import jakarta.ejb.ConcurrencyManagementType;
@@ -54,6 +56,15 @@ public class HandlerPool {
     @Inject
     MikConfig config;
 
+    @Inject
+    Metrics metrics;
+
+    @PostConstruct
+    void registerGauges() {
+        metrics.gauge("mik_handlers_in_flight", gate::inFlight);
+        metrics.gauge("mik_modules_loaded", catalog::size);
+    }
+
     /**
      * Runs {@code request} and returns the handler's response.
      *
@@ -83,17 +94,23 @@ public class HandlerPool {
             breaker.release();
             throw refused;
         }
+        long started = System.nanoTime();
+        int status = ProblemType.INTERNAL.status();
         try (permit) {
             HandlerResponse response = run(version, request, Math.min(maxTimeoutMs, config.handlerTimeoutMs()));
             breaker.recordSuccess();
+            status = response.status();
             return response;
         } catch (ProblemException failure) {
+            status = failure.type().status();
             if (failure.type().status() >= 500) {
                 breaker.recordFailure(threshold, config.breakerOpenMs());
             } else {
                 breaker.release();
             }
             throw failure;
+        } finally {
+            metrics.record(Metrics.Kind.HANDLER, request.module().value(), status, System.nanoTime() - started);
         }
     }
 

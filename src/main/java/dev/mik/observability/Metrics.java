@@ -1,0 +1,91 @@
+package dev.mik.observability;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.IntSupplier;
+
+/**
+ * Request counts and latency histograms per handler module and per script, in the Prometheus text format. Written
+ * here rather than through MicroProfile Metrics because WildFly no longer ships it; the format is what Prometheus
+ * scrapes either way. Only names that exist are recorded (unknown modules and bad names are not), so the series stay
+ * bounded by what is deployed.
+ */
+@ApplicationScoped
+public class Metrics {
+
+    /** Upper bounds of the latency buckets, in seconds. */
+    static final double[] BUCKETS = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
+
+    public enum Kind { HANDLER, SCRIPT }
+
+    private record Key(Kind kind, String name) {
+    }
+
+    private static final class Series {
+        final Map<Integer, AtomicLong> byStatus = new ConcurrentHashMap<>();
+        final AtomicLongArray buckets = new AtomicLongArray(BUCKETS.length + 1);
+        final AtomicLong count = new AtomicLong();
+        final AtomicLong sumNanos = new AtomicLong();
+    }
+
+    private final Map<Key, Series> series = new ConcurrentHashMap<>();
+    private final Map<String, IntSupplier> gauges = new ConcurrentHashMap<>();
+
+    public void record(Kind kind, String name, int status, long nanos) {
+        Series s = series.computeIfAbsent(new Key(kind, name), key -> new Series());
+        s.byStatus.computeIfAbsent(status, code -> new AtomicLong()).incrementAndGet();
+        s.count.incrementAndGet();
+        s.sumNanos.addAndGet(nanos);
+        double seconds = nanos / 1e9;
+        int bucket = 0;
+        while (bucket < BUCKETS.length && seconds > BUCKETS[bucket]) {
+            bucket++;
+        }
+        s.buckets.incrementAndGet(bucket);
+    }
+
+    /** A value read at scrape time, e.g. runs in flight. */
+    public void gauge(String name, IntSupplier value) {
+        gauges.put(name, value);
+    }
+
+    public String prometheusText() {
+        StringBuilder out = new StringBuilder(4096);
+        out.append("# HELP mik_requests_total Handler runs and script runs by final HTTP status.\n");
+        out.append("# TYPE mik_requests_total counter\n");
+        Map<Key, Series> sorted = new TreeMap<>((a, b) -> (a.kind() + a.name()).compareTo(b.kind() + b.name()));
+        sorted.putAll(series);
+        sorted.forEach((key, s) -> new TreeMap<>(s.byStatus).forEach((status, count) ->
+                out.append("mik_requests_total{").append(labels(key)).append(",status=\"").append(status)
+                        .append("\"} ").append(count.get()).append('\n')));
+        out.append("# HELP mik_request_duration_seconds Latency of handler runs and script runs.\n");
+        out.append("# TYPE mik_request_duration_seconds histogram\n");
+        sorted.forEach((key, s) -> {
+            long cumulative = 0;
+            for (int i = 0; i <= BUCKETS.length; i++) {
+                cumulative += s.buckets.get(i);
+                String le = i < BUCKETS.length ? Double.toString(BUCKETS[i]) : "+Inf";
+                out.append("mik_request_duration_seconds_bucket{").append(labels(key)).append(",le=\"").append(le)
+                        .append("\"} ").append(cumulative).append('\n');
+            }
+            out.append("mik_request_duration_seconds_sum{").append(labels(key)).append("} ")
+                    .append(String.format(Locale.ROOT, "%.6f", s.sumNanos.get() / 1e9)).append('\n');
+            out.append("mik_request_duration_seconds_count{").append(labels(key)).append("} ")
+                    .append(s.count.get()).append('\n');
+        });
+        new TreeMap<>(gauges).forEach((name, value) -> out.append("# TYPE ").append(name).append(" gauge\n")
+                .append(name).append(' ').append(value.getAsInt()).append('\n'));
+        return out.toString();
+    }
+
+    /** Module and script names are {@code [A-Za-z0-9_-]}, so they need no escaping in a label. */
+    private static String labels(Key key) {
+        return "kind=\"" + key.kind().name().toLowerCase(Locale.ROOT) + "\",name=\"" + key.name() + "\"";
+    }
+}
