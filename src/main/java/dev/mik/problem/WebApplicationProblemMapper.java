@@ -6,9 +6,17 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
 
+import java.util.Map;
+
 /** Gives the JAX-RS runtime's own errors (unknown route, wrong method, …) the same problem body as ours. */
 @Provider
 public class WebApplicationProblemMapper implements ExceptionMapper<WebApplicationException> {
+
+    /** Fixed wording: the JAX-RS runtimes' own messages differ per server and may echo the full request URL. */
+    private static final Map<ProblemType, String> DETAILS = Map.of(
+            ProblemType.NOT_FOUND, "Nothing is served at this path; mik serves /run/<module> and /script/<name>.",
+            ProblemType.METHOD_NOT_ALLOWED, "This path does not accept this method.",
+            ProblemType.UNSUPPORTED_MEDIA_TYPE, "This path does not accept this content type.");
 
     @Inject
     ProblemResponses responses;
@@ -23,7 +31,7 @@ public class WebApplicationProblemMapper implements ExceptionMapper<WebApplicati
             case 415 -> ProblemType.UNSUPPORTED_MEDIA_TYPE;
             default -> original.getStatus() >= 500 ? ProblemType.INTERNAL : ProblemType.BAD_REQUEST;
         };
-        Response rendered = responses.render(new ProblemException(type, exception.getMessage()));
+        Response rendered = responses.render(new ProblemException(type, DETAILS.getOrDefault(type, type.title())));
         if (type == ProblemType.METHOD_NOT_ALLOWED && original.getHeaderString("Allow") != null) {
             return Response.fromResponse(rendered).header("Allow", original.getHeaderString("Allow")).build();
         }

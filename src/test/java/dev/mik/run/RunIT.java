@@ -185,6 +185,12 @@ class RunIT {
         assertProblem(http.get("run/nosuchmodule"), 404, "module-not-found");
     }
 
+    @Test
+    void unknownRouteIsA404ProblemWithServerNeutralWording() {
+        var problem = assertProblem(http.get("nothing/here"), 404, "not-found");
+        assertFalse(problem.getString("detail").contains("http"), problem::toString);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"a.b", "a%20b", "%2E%2E", "abc$", "%C3%A9t%C3%A9",
             "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"})
