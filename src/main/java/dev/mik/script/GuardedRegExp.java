@@ -1,0 +1,168 @@
+package dev.mik.script;
+
+import java.lang.reflect.Field;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.openjdk.nashorn.internal.runtime.ParserException;
+import org.openjdk.nashorn.internal.runtime.regexp.JdkRegExp;
+import org.openjdk.nashorn.internal.runtime.regexp.RegExpMatcher;
+
+/**
+ * A JavaScript regular expression run by java.util.regex over an input that calls the current run's guard
+ * every {@value #CHARS_PER_CHECK} character reads. Neither Joni nor java.util.regex looks at interrupts, so
+ * this is what stops a catastrophic backtracking pattern. Nashorn's {@link JdkRegExp} translates the
+ * JavaScript syntax; only the input it matches over differs. Installed by mik's
+ * {@code org.openjdk.nashorn.internal.runtime.regexp.RegExpFactory}.
+ */
+public final class GuardedRegExp extends JdkRegExp {
+
+    static final int CHARS_PER_CHECK = 4096;
+    /** Compiled expressions kept for reuse: a literal in a loop is compiled on every evaluation otherwise. */
+    static final int CACHE_SIZE = 256;
+
+    private static final Field PATTERN = patternField();
+    private static final Map<String, GuardedRegExp> CACHE = new LinkedHashMap<>(CACHE_SIZE, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, GuardedRegExp> eldest) {
+            return size() > CACHE_SIZE;
+        }
+    };
+
+    private final Pattern pattern;
+
+    private GuardedRegExp(String source, String flags) throws ParserException {
+        super(source, flags);
+        try {
+            this.pattern = (Pattern) PATTERN.get(this);
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException("cannot read the translated pattern of /" + source + "/", e);
+        }
+    }
+
+    /** A compiled expression for this source and these flags; instances are immutable and shared. */
+    public static GuardedRegExp of(String source, String flags) throws ParserException {
+        String key = flags + '/' + source;
+        synchronized (CACHE) {
+            GuardedRegExp cached = CACHE.get(key);
+            if (cached != null) {
+                return cached;
+            }
+        }
+        GuardedRegExp compiled = new GuardedRegExp(source, flags);
+        synchronized (CACHE) {
+            CACHE.put(key, compiled);
+        }
+        return compiled;
+    }
+
+    @Override
+    public RegExpMatcher match(String input) {
+        return pattern == null ? null : new GuardedMatcher(pattern, input, RunGuard.current());
+    }
+
+    private static Field patternField() {
+        try {
+            Field field = JdkRegExp.class.getDeclaredField("pattern");
+            field.setAccessible(true);
+            return field;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw new ExceptionInInitializerError("nashorn-core's JdkRegExp changed: " + e);
+        }
+    }
+
+    /** Nashorn's view of one match attempt over a guarded input. */
+    private static final class GuardedMatcher implements RegExpMatcher {
+
+        private final String input;
+        private final Matcher matcher;
+
+        GuardedMatcher(Pattern pattern, String input, RunGuard guard) {
+            this.input = input;
+            this.matcher = pattern.matcher(guard == null ? input : new GuardedChars(input, guard));
+        }
+
+        @Override
+        public boolean search(int start) {
+            return matcher.find(start);
+        }
+
+        @Override
+        public String getInput() {
+            return input;
+        }
+
+        @Override
+        public int start() {
+            return matcher.start();
+        }
+
+        @Override
+        public int start(int group) {
+            return matcher.start(group);
+        }
+
+        @Override
+        public int end() {
+            return matcher.end();
+        }
+
+        @Override
+        public int end(int group) {
+            return matcher.end(group);
+        }
+
+        @Override
+        public String group() {
+            return matcher.group();
+        }
+
+        @Override
+        public String group(int group) {
+            return matcher.group(group);
+        }
+
+        @Override
+        public int groupCount() {
+            return matcher.groupCount();
+        }
+    }
+
+    /** The matcher's input: every few thousand reads it lets the guard stop the match. */
+    private static final class GuardedChars implements CharSequence {
+
+        private final String text;
+        private final RunGuard guard;
+        private int untilCheck = CHARS_PER_CHECK;
+
+        GuardedChars(String text, RunGuard guard) {
+            this.text = text;
+            this.guard = guard;
+        }
+
+        @Override
+        public char charAt(int index) {
+            if (--untilCheck <= 0) {
+                untilCheck = CHARS_PER_CHECK;
+                guard.check();
+            }
+            return text.charAt(index);
+        }
+
+        @Override
+        public int length() {
+            return text.length();
+        }
+
+        @Override
+        public CharSequence subSequence(int start, int end) {
+            return text.subSequence(start, end);
+        }
+
+        @Override
+        public String toString() {
+            return text;
+        }
+    }
+}

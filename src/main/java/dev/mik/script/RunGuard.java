@@ -1,0 +1,253 @@
+package dev.mik.script;
+
+import java.lang.management.ManagementFactory;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.nashorn.api.scripting.ScriptObjectMirror;
+
+/**
+ * The per-run Java object behind the reserved identifier {@code __g}: the only Java object a run can touch,
+ * and only through instrumented code and the trusted runner, never through a name the script may write.
+ *
+ * <p>Instrumented scripts call {@link #t()} at every loop-body and function-body start, and {@link #c(Object)}
+ * at every catch-block start. The guard is sticky: once a limit trips, every later call throws, so a script
+ * that catches the abort can only run straight-line code before it ends. Every {@value #CHECK_EVERY} calls it
+ * reads the clock, the thread's CPU time and its allocated bytes; a {@link GuardWatchdog} does the same every
+ * few milliseconds for iterations that allocate a lot or call slow builtins.
+ */
+public final class RunGuard {
+
+    /** Guard calls between two reads of the clocks and the allocation counter (~15 ns each). */
+    static final int CHECK_EVERY = 1024;
+    /** Console lines one run may write; later lines are dropped after one notice. */
+    static final int MAX_LOG_LINES = 200;
+
+    private static final com.sun.management.ThreadMXBean THREADS =
+            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    private static final ThreadLocal<RunGuard> CURRENT = new ThreadLocal<>();
+    private static final String NASHORN_EXCEPTION = "nashornException";
+
+    private final Thread thread = Thread.currentThread();
+    private final long deadline;
+    private final long cpuLimit;
+    private final long cpuBase;
+    private final long allocationLimit;
+    private final long allocationBase;
+    private final int maxCalls;
+    private final HostBridge host;
+    private final ScriptConsole console;
+
+    private volatile AbortReason tripped;
+    private int countdown = CHECK_EVERY;
+    private int calls;
+    private int logLines;
+    private RuntimeException hostFailure;
+    private Throwable unexpected;
+    private String inputProblem;
+    private String resultProblem;
+    private int passthroughCall = ScriptResult.NO_PASSTHROUGH;
+    private String resultJson;
+
+    RunGuard(ScriptLimits limits, HostBridge host, ScriptConsole console) {
+        this.deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(limits.timeoutMs());
+        this.cpuLimit = TimeUnit.MILLISECONDS.toNanos(limits.cpuMs());
+        this.cpuBase = THREADS.getCurrentThreadCpuTime();
+        this.allocationLimit = limits.maxAllocatedBytes();
+        this.allocationBase = THREADS.getCurrentThreadAllocatedBytes();
+        this.maxCalls = limits.maxCalls();
+        this.host = host;
+        this.console = console;
+    }
+
+    /** The guard of the run on this thread, or null; the guarded regex engine reads it. */
+    static RunGuard current() {
+        return CURRENT.get();
+    }
+
+    /** Makes this the current thread's guard and returns the one it replaces (runs may nest through a host). */
+    RunGuard enter() {
+        RunGuard previous = CURRENT.get();
+        CURRENT.set(this);
+        return previous;
+    }
+
+    static void leave(RunGuard previous) {
+        if (previous == null) {
+            CURRENT.remove();
+        } else {
+            CURRENT.set(previous);
+        }
+    }
+
+    /** Injected at every loop-body and function-body start. */
+    public void t() {
+        if (tripped != null) {
+            throw new GuardTripped(tripped);
+        }
+        if (--countdown > 0) {
+            return;
+        }
+        countdown = CHECK_EVERY;
+        check();
+    }
+
+    /**
+     * Injected at every catch-block start with the caught value. A Java throwable (an abort, a stack overflow,
+     * a host failure) is never handed to the script: it trips the guard where it is a limit, and is rethrown.
+     */
+    public void c(Object caught) {
+        if (caught instanceof Throwable throwable) {
+            if (throwable instanceof StackOverflowError) {
+                trip(AbortReason.STACK);
+            } else if (throwable instanceof OutOfMemoryError) {
+                trip(AbortReason.ALLOCATION);
+            } else if (!(throwable instanceof GuardTripped) && unexpected == null) {
+                unexpected = throwable;
+            }
+            throw sneaky(throwable);
+        }
+        if (tripped != null) {
+            throw new GuardTripped(tripped);
+        }
+        if (caught instanceof ScriptObjectMirror error) {
+            forgetJavaException(error);
+        }
+    }
+
+    /** Errors Nashorn raises carry its Java exception as an own property; the script must not reach it. */
+    private static void forgetJavaException(ScriptObjectMirror error) {
+        try {
+            error.removeMember(NASHORN_EXCEPTION);
+        } catch (RuntimeException frozen) {
+            // a script's own frozen object may hold a non-configurable property of that name: harmless data
+        }
+    }
+
+    /** Reads the limits now; also called by the guarded regex input and around host calls. */
+    public void check() {
+        if (tripped == null) {
+            AbortReason reason = exceeded(System.nanoTime(), THREADS.getCurrentThreadCpuTime(),
+                    THREADS.getCurrentThreadAllocatedBytes());
+            if (reason != null) {
+                trip(reason);
+            }
+        }
+        if (tripped != null) {
+            throw new GuardTripped(tripped);
+        }
+    }
+
+    /** The watchdog's view: the same limits, read from another thread. */
+    void poll() {
+        if (tripped == null) {
+            long id = thread.getId();
+            AbortReason reason = exceeded(System.nanoTime(), THREADS.getThreadCpuTime(id),
+                    THREADS.getThreadAllocatedBytes(id));
+            if (reason != null) {
+                trip(reason);
+            }
+        }
+    }
+
+    private AbortReason exceeded(long now, long cpuTime, long allocated) {
+        // an interrupt is how a container cancels work whose caller gave up
+        if (now - deadline > 0 || thread.isInterrupted()) {
+            return AbortReason.TIMEOUT;
+        }
+        // negative readings mean the JVM does not measure this thread; the wall clock still binds
+        if (cpuTime >= 0 && cpuBase >= 0 && cpuTime - cpuBase > cpuLimit) {
+            return AbortReason.CPU;
+        }
+        if (allocated >= 0 && allocationBase >= 0 && allocated - allocationBase > allocationLimit) {
+            return AbortReason.ALLOCATION;
+        }
+        return null;
+    }
+
+    void trip(AbortReason reason) {
+        if (tripped == null) {
+            tripped = reason;
+        }
+    }
+
+    AbortReason tripped() {
+        return tripped;
+    }
+
+    /** {@code host.call}: counts against the call limit and the deadline; only JSON text crosses. */
+    public String call(String module, String optionsJson) {
+        check();
+        if (++calls > maxCalls) {
+            trip(AbortReason.MAX_CALLS);
+            throw new GuardTripped(AbortReason.MAX_CALLS);
+        }
+        String result;
+        try {
+            result = host.call(module, optionsJson);
+        } catch (RuntimeException e) {
+            hostFailure = e;
+            throw e;
+        }
+        check();
+        if (result == null) {
+            hostFailure = new IllegalStateException("host bridge returned no result for module " + module);
+            throw hostFailure;
+        }
+        return result;
+    }
+
+    /** {@code console.*}: the runner has already joined and capped the message. */
+    public void log(String level, String message) {
+        check();
+        logLines++;
+        if (logLines <= MAX_LOG_LINES) {
+            console.log(level, message);
+        } else if (logLines == MAX_LOG_LINES + 1) {
+            console.log("warn", "console output of this run stopped after " + MAX_LOG_LINES + " lines");
+        }
+    }
+
+    /** The runner could not parse the input text. */
+    public void rejectInput(String problem) {
+        inputProblem = problem;
+    }
+
+    /** The returned value has no JSON form (a cycle, or it is too large). */
+    public void rejectResult(String problem) {
+        resultProblem = problem;
+    }
+
+    /** The run's outcome, reported by the runner once the script returned. */
+    public void finish(int passthroughCall, String json) {
+        this.passthroughCall = passthroughCall;
+        this.resultJson = json;
+    }
+
+    RuntimeException hostFailure() {
+        return hostFailure;
+    }
+
+    Throwable unexpected() {
+        return unexpected;
+    }
+
+    String inputProblem() {
+        return inputProblem;
+    }
+
+    String resultProblem() {
+        return resultProblem;
+    }
+
+    int passthroughCall() {
+        return passthroughCall;
+    }
+
+    String resultJson() {
+        return resultJson;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T extends Throwable> RuntimeException sneaky(Throwable throwable) throws T {
+        throw (T) throwable;
+    }
+}

@@ -1,0 +1,128 @@
+package dev.mik.script;
+
+/**
+ * The trusted JavaScript that performs one run inside the hardened global: it parses the input and the
+ * request text, builds the frozen {@code host} and {@code console} closures over the run's guard, calls the
+ * compiled factory with the guard, and reports the returned value as JSON text. Only strings cross between
+ * Java and the script; the guard is the one Java object, and only this code and the instrumented calls hold it.
+ *
+ * <p>Console messages are cut at {@link #MAX_LOG_LENGTH} characters; objects are logged as JSON.
+ */
+final class RunnerScript {
+
+    static final int MAX_LOG_LENGTH = 4_096;
+
+    private RunnerScript() {
+    }
+
+    static String script() {
+        return SCRIPT
+                .replace("$MAX_LOG_LENGTH", Integer.toString(MAX_LOG_LENGTH))
+                .replace("$MAX_JSON_LENGTH", Integer.toString(BuiltinCaps.MAX_JSON_LENGTH));
+    }
+
+    private static final String SCRIPT = """
+        (function (internals) {
+          'use strict';
+          var MAX_LOG = $MAX_LOG_LENGTH, MAX_JSON = $MAX_JSON_LENGTH;
+          var parse = JSON.parse, stringify = internals.stringify, freeze = Object.freeze,
+              isFrozen = Object.isFrozen, isExtensible = Object.isExtensible,
+              defineProperty = Object.defineProperty, getOwnPropertyNames = Object.getOwnPropertyNames;
+
+          function deepFreeze(value) {
+            if (value !== null && typeof value === 'object' && !isFrozen(value)) {
+              freeze(value);
+              getOwnPropertyNames(value).forEach(function (key) { deepFreeze(value[key]); });
+            }
+            return value;
+          }
+
+          // every `throw x` in a script throws safeThrow(x): objects without Object.prototype in their chain
+          // get the slot Nashorn would otherwise fill with its Java exception
+          var safeThrow = freeze(function safeThrow(value) {
+            if (value !== null && (typeof value === 'object' || typeof value === 'function')
+                && !('nashornException' in value)) {
+              if (!isExtensible(value)) {
+                throw new TypeError('a non-extensible object without a prototype cannot be thrown');
+              }
+              defineProperty(value, 'nashornException', { value: undefined });
+            }
+            return value;
+          });
+
+          function describe(value) {
+            if (typeof value === 'string') { return value; }
+            if (typeof value === 'function') { return '[function ' + (value.name || 'anonymous') + ']'; }
+            if (typeof value === 'symbol') { return value.toString(); }
+            if (value === null || typeof value !== 'object') { return String(value); }
+            if (value instanceof Error) { return String(value); }
+            try {
+              var json = stringify(value, undefined, undefined, MAX_LOG);
+              return json === undefined ? String(value) : json;
+            } catch (e) {
+              if (e instanceof RangeError || e instanceof TypeError) { return '[object too large or cyclic to log]'; }
+              throw e;
+            }
+          }
+
+          function consoleFor(g) {
+            function writer(level) {
+              return freeze(function () {
+                var parts = [], length = 0;
+                for (var i = 0; i < arguments.length && length <= MAX_LOG; i++) {
+                  var part = describe(arguments[i]);
+                  parts.push(part.length > MAX_LOG ? part.substring(0, MAX_LOG + 1) : part);
+                  length += part.length + 1;
+                }
+                var message = parts.join(' ');
+                g.log(level, message.length > MAX_LOG ? message.substring(0, MAX_LOG) + '\\u2026' : message);
+              });
+            }
+            return freeze({ log: writer('log'), info: writer('info'), warn: writer('warn'), error: writer('error') });
+          }
+
+          function hostFor(g, results) {
+            return freeze({
+              call: freeze(function call(module, options) {
+                if (typeof module !== 'string') {
+                  throw new TypeError('host.call(module, options): module must be a string');
+                }
+                if (options !== undefined && options !== null && typeof options !== 'object') {
+                  throw new TypeError('host.call(module, options): options must be an object');
+                }
+                var json = options === undefined || options === null ? '{}'
+                    : stringify(options, undefined, undefined, MAX_JSON);
+                var result = parse(g.call(module, json));
+                results.push(result);
+                return result;
+              })
+            });
+          }
+
+          return freeze(function run(factory, g, inputText, requestText) {
+            var input = null;
+            if (inputText !== null) {
+              try {
+                input = parse(inputText);
+              } catch (e) {
+                if (e instanceof SyntaxError) { g.rejectInput(String(e.message)); return; }
+                throw e;
+              }
+            }
+            var request = deepFreeze(parse(requestText));
+            var results = [];
+            var main = factory(g, safeThrow);
+            var value = main(input, request, hostFor(g, results), consoleFor(g));
+            var passthrough = value !== null && typeof value === 'object' ? results.indexOf(value) : -1;
+            var json;
+            try {
+              json = stringify(value, undefined, undefined, MAX_JSON);
+            } catch (e) {
+              if (e instanceof TypeError || e instanceof RangeError) { g.rejectResult(String(e.message)); return; }
+              throw e;
+            }
+            g.finish(passthrough, json === undefined ? 'null' : json);
+          });
+        })
+        """;
+}

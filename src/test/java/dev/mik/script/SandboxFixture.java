@@ -1,0 +1,65 @@
+package dev.mik.script;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/** One sandbox per test class, a stub host that answers every call with 200 and echoes the call. */
+final class SandboxFixture implements AutoCloseable {
+
+    static final String REQUEST = "{\"method\":\"POST\",\"path\":\"/script/t\",\"query\":{\"q\":\"1\"},"
+            + "\"headers\":{\"content-type\":\"application/json\"}}";
+    static final ScriptLimits LIMITS = new ScriptLimits(1_000, 64L << 20, 10);
+
+    final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "script-watchdog");
+        thread.setDaemon(true);
+        return thread;
+    });
+    final ScriptSandbox sandbox = new ScriptSandbox(scheduler);
+    final List<String> hostCalls = new CopyOnWriteArrayList<>();
+    final List<String> logLines = new CopyOnWriteArrayList<>();
+    final HostBridge host = (module, options) -> {
+        hostCalls.add(module + " " + options);
+        return "{\"status\":200,\"headers\":{\"content-type\":\"application/json\"},\"body\":{\"module\":\""
+                + module + "\",\"options\":" + options + "}}";
+    };
+    final ScriptConsole console = (level, message) -> logLines.add(level + " " + message);
+
+    CompiledScript compile(String source) throws ScriptCompileException {
+        return sandbox.compile("test", source);
+    }
+
+    /** Compiles {@code export default function (input) { <body> }} and runs it with the default limits. */
+    ScriptResult runBody(String body) throws Exception {
+        return run("export default function (input) {\n" + body + "\n}", "{}");
+    }
+
+    ScriptResult run(String source, String input) throws Exception {
+        return run(compile(source), input, LIMITS);
+    }
+
+    ScriptResult run(CompiledScript script, String input, ScriptLimits limits) throws Exception {
+        return sandbox.run(script, input, REQUEST, host, console, limits);
+    }
+
+    /** A plain script that must still give the right answer after whatever ran before it. */
+    void assertHealthy() throws Exception {
+        ScriptResult result = run("var base = 40;\nexport default function (input) {\n"
+                + "  var o = {}; var a = [2, 1];\n"
+                + "  return { sum: base + input.n, keys: Object.keys(o).length, sorted: a.sort().join(),"
+                + " polluted: ({}).polluted, pushed: [].push(1) };\n}", "{\"n\":2}");
+        assertEquals("{\"sum\":42,\"keys\":0,\"sorted\":\"1,2\",\"pushed\":1}", result.json());
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        sandbox.close();
+        scheduler.shutdownNow();
+        scheduler.awaitTermination(1, TimeUnit.SECONDS);
+    }
+}
