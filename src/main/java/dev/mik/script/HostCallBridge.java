@@ -1,0 +1,219 @@
+package dev.mik.script;
+
+import dev.mik.problem.ProblemException;
+import dev.mik.problem.ProblemResponses;
+import dev.mik.problem.ProblemType;
+import dev.mik.run.HandlerPool;
+import dev.mik.run.HandlerRequest;
+import dev.mik.run.HandlerResponse;
+import dev.mik.run.ModuleName;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import jakarta.json.stream.JsonParsingException;
+
+import java.io.StringReader;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * A script run's side of {@code host.call}: turns the script's options into a handler request, runs it in the
+ * {@link HandlerPool} (same limits, breaker and executor as {@code /run}), and answers a JSON result. Failures are
+ * results ({@code {status, error, body}}), never exceptions. Every call carries the script request's
+ * {@code X-Request-ID} and a child span of its trace, and ends no later than the script's own deadline.
+ */
+final class HostCallBridge implements HostBridge {
+
+    private static final Pattern METHOD = Pattern.compile("[A-Z]{1,16}");
+
+    /** What a call produced, kept so a script that returns a call's result can pass it through unchanged. */
+    sealed interface Outcome permits Answered, Failed {
+    }
+
+    record Answered(HandlerResponse response) implements Outcome {
+    }
+
+    record Failed(ProblemException problem) implements Outcome {
+    }
+
+    /** The script request a bridge serves: where it arrived and how it is correlated. */
+    record Origin(String contextPath, String baseUrl, HandlerRequest.ServerInfo server, String requestId,
+                  dev.mik.observability.TraceContext trace) {
+    }
+
+    private final HandlerPool pool;
+    private final ProblemResponses problems;
+    private final Origin origin;
+    private final long deadlineNanos;
+    private final List<Outcome> outcomes = new ArrayList<>();
+
+    HostCallBridge(HandlerPool pool, ProblemResponses problems, Origin origin, long deadlineNanos) {
+        this.pool = pool;
+        this.problems = problems;
+        this.origin = origin;
+        this.deadlineNanos = deadlineNanos;
+    }
+
+    @Override
+    public String call(String module, String optionsJson) {
+        Outcome outcome;
+        try {
+            HandlerRequest request = request(module, optionsJson);
+            long remainingMs = (deadlineNanos - System.nanoTime()) / 1_000_000;
+            if (remainingMs <= 0) {
+                throw new ProblemException(ProblemType.TIMEOUT, "The script's deadline passed before this call.");
+            }
+            outcome = new Answered(pool.execute(request, remainingMs));
+        } catch (ProblemException problem) {
+            outcome = new Failed(problem);
+        }
+        outcomes.add(outcome);
+        return result(outcome).toString();
+    }
+
+    Outcome outcome(int index) {
+        return outcomes.get(index);
+    }
+
+    private HandlerRequest request(String module, String optionsJson) {
+        ModuleName name = new ModuleName(module);
+        JsonObject options = parseOptions(optionsJson);
+        String method = text(options, "method", "POST").toUpperCase(Locale.ROOT);
+        if (!METHOD.matcher(method).matches()) {
+            throw new ProblemException(ProblemType.BAD_REQUEST, "host.call: method must be a word like GET or POST");
+        }
+        String path = text(options, "path", "/");
+        if (!path.startsWith("/")) {
+            path = "/" + path;
+        }
+        Map<String, String> headers = new LinkedHashMap<>();
+        JsonValue headerValues = options.get("headers");
+        if (headerValues instanceof JsonObject object) {
+            object.forEach((key, value) -> headers.put(key, value instanceof JsonString s ? s.getString() : value.toString()));
+        }
+        byte[] body = body(options.get("body"), headers);
+        String query = query(options.get("query"));
+        String scriptName = origin.contextPath() + "/run/" + name.value();
+        String fullUrl = origin.baseUrl() + "run/" + name.value() + path + (query.isEmpty() ? "" : "?" + query);
+        return new HandlerRequest(name, method, path, encodePath(path), query, headers, body, scriptName, fullUrl,
+                origin.server(), origin.requestId(), origin.trace().child().traceparent());
+    }
+
+    private static JsonObject parseOptions(String optionsJson) {
+        if (optionsJson == null || optionsJson.isBlank() || optionsJson.equals("null")) {
+            return JsonValue.EMPTY_JSON_OBJECT;
+        }
+        try (var reader = Json.createReader(new StringReader(optionsJson))) {
+            JsonValue value = reader.readValue();
+            if (value instanceof JsonObject object) {
+                return object;
+            }
+        } catch (JsonParsingException e) {
+            // reported below
+        }
+        throw new ProblemException(ProblemType.BAD_REQUEST, "host.call: options must be an object");
+    }
+
+    /** An object or array is sent as JSON; a string as it is; anything else as its JSON text. */
+    private static byte[] body(JsonValue body, Map<String, String> headers) {
+        if (body == null || body == JsonValue.NULL) {
+            return new byte[0];
+        }
+        if (body instanceof JsonString text) {
+            return text.getString().getBytes(StandardCharsets.UTF_8);
+        }
+        if (headers.keySet().stream().noneMatch(name -> name.equalsIgnoreCase("Content-Type"))) {
+            headers.put("Content-Type", "application/json");
+        }
+        return body.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** A string is used as it is; an object becomes {@code k=v&…}, percent-encoded. */
+    private static String query(JsonValue query) {
+        if (query == null || query == JsonValue.NULL) {
+            return "";
+        }
+        if (query instanceof JsonString text) {
+            String raw = text.getString();
+            return raw.startsWith("?") ? raw.substring(1) : raw;
+        }
+        if (query instanceof JsonObject object) {
+            StringBuilder encoded = new StringBuilder();
+            object.forEach((key, value) -> {
+                if (encoded.length() > 0) {
+                    encoded.append('&');
+                }
+                String text = value instanceof JsonString s ? s.getString() : value.toString();
+                encoded.append(URLEncoder.encode(key, StandardCharsets.UTF_8)).append('=')
+                        .append(URLEncoder.encode(text, StandardCharsets.UTF_8));
+            });
+            return encoded.toString();
+        }
+        throw new ProblemException(ProblemType.BAD_REQUEST, "host.call: query must be a string or an object");
+    }
+
+    private static String text(JsonObject options, String key, String fallback) {
+        JsonValue value = options.get(key);
+        if (value == null || value == JsonValue.NULL) {
+            return fallback;
+        }
+        if (value instanceof JsonString text) {
+            return text.getString();
+        }
+        throw new ProblemException(ProblemType.BAD_REQUEST, "host.call: " + key + " must be a string");
+    }
+
+    private static String encodePath(String path) {
+        List<String> segments = new ArrayList<>();
+        for (String segment : path.split("/", -1)) {
+            segments.add(URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20"));
+        }
+        return String.join("/", segments);
+    }
+
+    private JsonObject result(Outcome outcome) {
+        if (outcome instanceof Failed failed) {
+            ProblemException problem = failed.problem();
+            return Json.createObjectBuilder()
+                    .add("status", problem.type().status())
+                    .add("error", problem.type().code())
+                    .add("headers", Json.createObjectBuilder().add("content-type", ProblemResponses.MEDIA_TYPE))
+                    .add("body", problems.body(problem))
+                    .build();
+        }
+        HandlerResponse response = ((Answered) outcome).response();
+        JsonObjectBuilder headers = Json.createObjectBuilder();
+        Map<String, String> seen = new LinkedHashMap<>();
+        for (Map.Entry<String, String> header : response.headers()) {
+            seen.merge(header.getKey().toLowerCase(Locale.ROOT), header.getValue(), (a, b) -> a + ", " + b);
+        }
+        seen.forEach(headers::add);
+        return Json.createObjectBuilder()
+                .add("status", response.status())
+                .add("headers", headers)
+                .add("body", body(response))
+                .build();
+    }
+
+    /** Parsed JSON when the handler said it answered JSON (and it parses), else the text. */
+    private static JsonValue body(HandlerResponse response) {
+        String text = new String(response.body(), StandardCharsets.UTF_8);
+        String type = response.header("Content-Type");
+        if (type != null && type.toLowerCase(Locale.ROOT).contains("json") && !text.isBlank()) {
+            try (var reader = Json.createReader(new StringReader(text))) {
+                return reader.readValue();
+            } catch (JsonParsingException notJson) {
+                return Json.createValue(text);
+            }
+        }
+        return Json.createValue(text);
+    }
+}

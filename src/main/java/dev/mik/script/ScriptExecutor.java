@@ -1,0 +1,173 @@
+package dev.mik.script;
+
+import dev.mik.config.MikConfig;
+import dev.mik.observability.Metrics;
+import dev.mik.problem.ProblemException;
+import dev.mik.problem.ProblemResponses;
+import dev.mik.problem.ProblemType;
+import dev.mik.run.HandlerPool;
+import dev.mik.run.HandlerResponse;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonNumber;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Runs workflow scripts: finds and compiles {@code <mik.scripts.dir>/<name>.js} ({@link ScriptRepository}), runs it
+ * in the one hardened Nashorn global of {@link ScriptSandbox} with this request's input, limits and
+ * {@code host.call} bridge, and turns what it returned into the HTTP response.
+ */
+@ApplicationScoped
+public class ScriptExecutor {
+
+    private static final Logger LOG = Logger.getLogger(ScriptExecutor.class.getName());
+    private static final int MAX_LOG_MESSAGE = 2000;
+
+    @Inject
+    MikConfig config;
+
+    @Inject
+    HandlerPool pool;
+
+    @Inject
+    ProblemResponses problems;
+
+    @Inject
+    Metrics metrics;
+
+    @Resource
+    ManagedScheduledExecutorService scheduler;
+
+    private ScriptSandbox sandbox;
+    private ScriptRepository repository;
+    private final AtomicInteger running = new AtomicInteger();
+
+    @PostConstruct
+    void start() {
+        sandbox = new ScriptSandbox(scheduler);
+        repository = new ScriptRepository(sandbox);
+        metrics.gauge("mik_scripts_in_flight", running::get);
+    }
+
+    @PreDestroy
+    void stop() {
+        sandbox.close();
+    }
+
+    public Response run(ScriptRequest request) {
+        CompiledScript script = repository.resolve(config.scriptsDir(), request.name(), config.scriptMaxSourceBytes());
+        int max = config.scriptConcurrencyMax();
+        if (running.incrementAndGet() > max) {
+            running.decrementAndGet();
+            throw ProblemException.retryLater(ProblemType.OVERLOADED,
+                    "The server is running " + max + " scripts already (mik.script.concurrency.max).", 1);
+        }
+        long started = System.nanoTime();
+        int status = ProblemType.INTERNAL.status();
+        try {
+            Response response = execute(script, request);
+            status = response.getStatus();
+            return response;
+        } catch (ProblemException problem) {
+            status = problem.type().status();
+            throw problem;
+        } finally {
+            running.decrementAndGet();
+            metrics.record(Metrics.Kind.SCRIPT, request.name().value(), status, System.nanoTime() - started);
+        }
+    }
+
+    private Response execute(CompiledScript script, ScriptRequest request) {
+        long timeoutMs = config.scriptTimeoutMs();
+        ScriptLimits limits = new ScriptLimits(timeoutMs, config.scriptMemoryMaxBytes(), config.scriptMaxCalls());
+        HostCallBridge bridge = new HostCallBridge(pool, problems, request.origin(),
+                System.nanoTime() + timeoutMs * 1_000_000);
+        String name = request.name().value();
+        ScriptConsole console = (level, message) -> log(name, request.origin().requestId(), level, message);
+        ScriptResult result;
+        try {
+            result = sandbox.run(script, new String(request.body(), StandardCharsets.UTF_8), request.json(), bridge,
+                    console, limits);
+        } catch (ScriptInputException e) {
+            throw new ProblemException(ProblemType.INVALID_INPUT, "The request body is not valid JSON: "
+                    + e.getMessage());
+        } catch (ScriptFailure e) {
+            throw new ProblemException(ProblemType.SCRIPT_ERROR, "Script '" + name + "' failed at line " + e.getLine()
+                    + ": " + e.getDetail(), null, Map.of("script", name, "line", e.getLine()));
+        } catch (ScriptAbortedException e) {
+            throw aborted(name, e, limits);
+        }
+        if (result.isPassthrough()) {
+            return passthrough(bridge.outcome(result.passthroughCall()));
+        }
+        return respond(result.json());
+    }
+
+    private static ProblemException aborted(String name, ScriptAbortedException e, ScriptLimits limits) {
+        String reason = e.getReason().name();
+        if (e.getReason() == AbortReason.TIMEOUT) {
+            return new ProblemException(ProblemType.TIMEOUT, "Script '" + name + "' did not finish within "
+                    + limits.timeoutMs() + " ms (mik.script.timeout-ms).", null,
+                    Map.of("script", name, "limit", reason, "timeoutMs", limits.timeoutMs()));
+        }
+        String detail = switch (e.getReason()) {
+            case MAX_CALLS -> "made more than " + limits.maxCalls() + " host.call calls (mik.script.max-calls)";
+            case ALLOCATION -> "allocated more than " + limits.maxAllocatedBytes()
+                    + " bytes (mik.script.memory-max-bytes)";
+            case STACK -> "recursed too deeply (call stack exhausted)";
+            case CPU -> "used more CPU time than allowed";
+            case TIMEOUT -> "timed out";
+        };
+        return new ProblemException(ProblemType.SCRIPT_LIMIT, "Script '" + name + "' " + detail + ".", null,
+                Map.of("script", name, "limit", reason));
+    }
+
+    private Response passthrough(HostCallBridge.Outcome outcome) {
+        if (outcome instanceof HostCallBridge.Failed failed) {
+            return problems.render(failed.problem());
+        }
+        HandlerResponse response = ((HostCallBridge.Answered) outcome).response();
+        Response.ResponseBuilder http = Response.status(response.status());
+        response.headers().forEach(header -> http.header(header.getKey(), header.getValue()));
+        return http.entity(response.body()).build();
+    }
+
+    /** An object with a numeric {@code status} of 100–599 sets the status; anything else is a 200. */
+    private static Response respond(String json) {
+        int status = 200;
+        JsonValue value;
+        try (var reader = Json.createReader(new StringReader(json))) {
+            value = reader.readValue();
+        }
+        if (value instanceof JsonObject object && object.get("status") instanceof JsonNumber number
+                && number.isIntegral() && number.intValue() >= 100 && number.intValue() <= 599) {
+            status = number.intValue();
+        }
+        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(json).build();
+    }
+
+    private static void log(String script, String requestId, String level, String message) {
+        String text = message.length() > MAX_LOG_MESSAGE ? message.substring(0, MAX_LOG_MESSAGE) + "…" : message;
+        Level julLevel = switch (level) {
+            case "warn" -> Level.WARNING;
+            case "error" -> Level.SEVERE;
+            default -> Level.INFO;
+        };
+        LOG.log(julLevel, () -> "Script " + script + " [request " + requestId + "]: " + text);
+    }
+}

@@ -1,0 +1,229 @@
+package dev.mik.script;
+
+import dev.mik.testing.Http;
+import dev.mik.testing.MikDeployment;
+import jakarta.json.JsonObject;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static dev.mik.testing.Problems.assertProblem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code /script/<name>} on a real Payara Micro: the script contract, host.call, response mapping and limits. */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class ScriptIT {
+
+    private static final String NAME = "script-it";
+    static final long SCRIPT_TIMEOUT_MS = 2000;
+    private static final int MAX_CALLS = 10;
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        MikDeployment deployment = MikDeployment.named(NAME)
+                .handler("echo").fixture("respond").fixture("status").fixture("trap").fixture("loop")
+                .config("mik.script.timeout-ms", SCRIPT_TIMEOUT_MS)
+                .config("mik.script.max-calls", MAX_CALLS)
+                .config("mik.script.memory-max-bytes", 64 * 1024 * 1024)
+                .config("mik.handler.timeout-ms", 1000)
+                .config("mik.breaker.failure-threshold", 1000)
+                .config("mik.request.max-bytes", 64 * 1024);
+        for (String script : List.of("workflow", "retry", "passthrough", "status", "inspect", "failures", "counter",
+                "throws", "manycalls", "spin", "recurse", "regex", "allocate", "catchloop")) {
+            deployment.testScript(script);
+        }
+        return deployment.war();
+    }
+
+    @ArquillianResource
+    URL base;
+
+    Http http;
+
+    @BeforeEach
+    void client() {
+        http = new Http(base);
+    }
+
+    @Test
+    void fiveStepWorkflowTakesTheBranchTheInputSelects() {
+        JsonObject vip = ok(http.post("script/workflow", "{\"order\":\"vip-7\"}"));
+        assertEquals("vip", vip.getString("kind"));
+        assertEquals("[200,201,200,200,200]", vip.getJsonArray("steps").toString());
+        assertEquals("/vip", vip.getString("lastPath"));
+        JsonObject standard = ok(http.post("script/workflow", "{\"order\":\"plain-1\"}"));
+        assertEquals("standard", standard.getString("kind"));
+        assertEquals("[200,200,200,200,200]", standard.getJsonArray("steps").toString());
+    }
+
+    @Test
+    void retryLoopRetriesOnlyWhileTheHandlerAnswers503() {
+        JsonObject recovered = ok(http.post("script/retry", "{\"failures\":2}"));
+        assertEquals(3, recovered.getInt("attempts"));
+        assertEquals(1, ok(http.post("script/retry", "{\"failures\":0}")).getInt("attempts"));
+        var exhausted = http.post("script/retry", "{\"failures\":5}");
+        assertEquals(502, exhausted.status(), exhausted::toString);
+        assertEquals(3, exhausted.json().getInt("attempts"));
+    }
+
+    @Test
+    void returningAHostCallResultPassesTheHandlerResponseThrough() {
+        var reply = http.post("script/passthrough", "");
+        assertEquals(201, reply.status(), reply::toString);
+        assertTrue(reply.header("Location").endsWith("/things/42"));
+        assertEquals("yes", reply.header("X-Custom"));
+        assertTrue(reply.header("Content-Type").startsWith("application/json"));
+        assertEquals("{\"created\":true}", reply.body());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"422, 422", "201, 201", "99, 200", "600, 200", "\"404\", 200"})
+    void numericStatusFrom100To599SetsTheHttpStatus(String given, int expected) {
+        var reply = http.post("script/status", "{\"status\":" + given + "}");
+        assertEquals(expected, reply.status(), reply::toString);
+        assertTrue(reply.header("Content-Type").startsWith("application/json"));
+        assertEquals("not acceptable", reply.json().getString("error"));
+    }
+
+    @Test
+    void emptyBodyIsNullInputAndPlainValuesAre200() {
+        var reply = http.post("script/status", "");
+        assertEquals(200, reply.status(), reply::toString);
+        assertEquals("no input", reply.json().getString("message"));
+    }
+
+    @Test
+    void invalidJsonInputIsA400Problem() {
+        assertProblem(http.post("script/status", "{not json"), 400, "invalid-input");
+    }
+
+    @Test
+    void scriptSeesFrozenRequestAndHandlersSeeTheRequestIdAndTrace() {
+        String traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        var reply = http.send("PATCH", "script/inspect/sub/path?x=1&y=2", "{\"k\":[1,2]}".getBytes(),
+                "X-Request-ID", "script-req-42", "traceparent", traceparent, "X-Mine", "m");
+        JsonObject seen = ok(reply);
+        assertEquals("{\"k\":[1,2]}", seen.getJsonObject("input").toString());
+        assertEquals("PATCH", seen.getString("method"));
+        assertEquals("/sub/path", seen.getString("path"));
+        assertEquals("{\"x\":\"1\",\"y\":\"2\"}", seen.getJsonObject("query").toString());
+        assertTrue(seen.getBoolean("frozen"));
+        assertEquals("[2,4,6]", seen.getJsonArray("arrows").toString());
+        JsonObject handler = seen.getJsonObject("handlerSaw");
+        assertEquals("GET", handler.getString("method"));
+        assertEquals("/inspect", handler.getString("path"));
+        assertEquals("a=1&b=two", handler.getString("query"));
+        JsonObject headers = handler.getJsonObject("headers");
+        assertEquals("yes", headers.getString("x-extra"));
+        assertEquals("script-req-42", headers.getString("x-request-id"));
+        String callTrace = headers.getString("traceparent");
+        assertTrue(callTrace.startsWith("00-4bf92f3577b34da6a3ce929d0e0e4736-"), callTrace);
+        assertNotEquals(reply.header("traceparent"), callTrace, "each call is a child span");
+        assertEquals("application/json", seen.getJsonObject("handlerHeaders").getString("content-type"));
+    }
+
+    @Test
+    void hostCallFailuresAreResultsNotExceptions() {
+        JsonObject result = ok(http.post("script/failures", ""));
+        assertEquals("[404,\"MODULE_NOT_FOUND\"]", result.getJsonArray("missing").toString());
+        assertEquals("[500,\"HANDLER_ERROR\"]", result.getJsonArray("trap").toString());
+        assertEquals("[504,\"TIMEOUT\"]", result.getJsonArray("slow").toString());
+        assertEquals("urn:mik:problem:module-not-found", result.getString("problemType"));
+    }
+
+    @Test
+    void noStateSurvivesBetweenRequestsEvenConcurrently() throws Exception {
+        ExecutorService clients = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<Http.Reply>> replies = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                String body = "{\"n\":" + i + "}";
+                replies.add(clients.submit(() -> http.post("script/counter", body)));
+            }
+            for (int i = 0; i < 40; i++) {
+                JsonObject result = ok(replies.get(i).get());
+                assertEquals(1, result.getInt("count"), "top-level state is per request");
+                assertEquals(i, result.getInt("n"), "no cross-talk between concurrent runs");
+                assertFalse(result.getString("leaked").equals("number"), "no global survives");
+            }
+        } finally {
+            clients.shutdownNow();
+        }
+    }
+
+    @Test
+    void thrownErrorIsA500NamingScriptAndLine() {
+        JsonObject problem = assertProblem(http.post("script/throws", ""), 500, "script-error");
+        assertEquals("throws", problem.getString("script"));
+        assertEquals(4, problem.getInt("line"));
+        assertTrue(problem.getString("detail").contains("boom at line four"), problem::toString);
+    }
+
+    @Test
+    void tooManyHostCallsFailTheScriptEvenWhenItCatches() {
+        JsonObject problem = assertProblem(http.post("script/manycalls", ""), 500, "script-limit");
+        assertEquals("MAX_CALLS", problem.getString("limit"));
+    }
+
+    @Test
+    void missingScriptIs404AndBadNameIs400() {
+        assertProblem(http.post("script/nosuch", ""), 404, "script-not-found");
+        assertProblem(http.post("script/a.b", ""), 400, "invalid-name");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"spin, 504, timeout", "catchloop, 504, timeout", "regex, 504, timeout",
+            "recurse, 500, script-limit", "allocate, 500, script-limit"})
+    void runawayScriptsEndWithinTheDeadlineAndTheServerKeepsServing(String script, int status, String type) {
+        var reply = http.post("script/" + script, "");
+        assertProblem(reply, status, type);
+        assertTrue(reply.millis() < SCRIPT_TIMEOUT_MS + 500, script + " took " + reply.millis() + " ms");
+        assertEquals(200, http.post("script/status", "").status(), "the server still serves scripts");
+        assertEquals(200, http.post("run/echo", "x").status(), "and handlers");
+    }
+
+    @Test
+    void editedScriptIsRecompiledWithoutRestart() throws Exception {
+        Path script = MikDeployment.scriptsDirOf(NAME).resolve("edited.js");
+        write(script, "export default function (input) { return { version: 1 }; }");
+        assertEquals(1, ok(http.post("script/edited", "")).getInt("version"));
+        write(script, "export default function (input) { return { version: 2, longer: true }; }");
+        assertEquals(2, ok(http.post("script/edited", "")).getInt("version"));
+        write(script, "export default function (input) { return {; }");
+        assertProblem(http.post("script/edited", ""), 500, "script-error");
+        Files.delete(script);
+        assertProblem(http.post("script/edited", ""), 404, "script-not-found");
+    }
+
+    static void write(Path target, String source) throws Exception {
+        Path staging = target.resolveSibling("." + target.getFileName() + ".tmp");
+        Files.writeString(staging, source);
+        Files.move(staging, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private static JsonObject ok(Http.Reply reply) {
+        assertEquals(200, reply.status(), reply::toString);
+        return reply.json();
+    }
+}
