@@ -184,7 +184,7 @@ final class HostCallBridge implements HostBridge {
             ProblemException problem = failed.problem();
             return Json.createObjectBuilder()
                     .add("status", problem.type().status())
-                    .add("error", problem.type().code())
+                    .add("error", errorCode(problem.type()))
                     .add("headers", Json.createObjectBuilder().add("content-type", ProblemResponses.MEDIA_TYPE))
                     .add("body", problems.body(problem))
                     .build();
@@ -201,6 +201,18 @@ final class HostCallBridge implements HostBridge {
                 .add("headers", headers)
                 .add("body", body(response))
                 .build();
+    }
+
+    /**
+     * The {@code error} a script matches on: the script contract's codes, with every other server-side failure of
+     * the handler (memory, invalid output, oversized output, unloadable module) reported as {@code HANDLER_ERROR};
+     * the precise code stays in {@code body.code}.
+     */
+    static String errorCode(ProblemType type) {
+        return switch (type) {
+            case MODULE_NOT_FOUND, RATE_LIMITED, CIRCUIT_OPEN, TIMEOUT, OVERLOADED, INVALID_NAME, BAD_REQUEST -> type.code();
+            default -> type.status() >= 500 ? "HANDLER_ERROR" : type.code();
+        };
     }
 
     /** Parsed JSON when the handler said it answered JSON (and it parses), else the text. */

@@ -1,0 +1,32 @@
+package dev.mik.script;
+
+import dev.mik.problem.ProblemType;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class HostCallErrorCodeTest {
+
+    @Test
+    void contractCodesAreKeptAsTheyAre() {
+        assertEquals("MODULE_NOT_FOUND", HostCallBridge.errorCode(ProblemType.MODULE_NOT_FOUND));
+        assertEquals("RATE_LIMITED", HostCallBridge.errorCode(ProblemType.RATE_LIMITED));
+        assertEquals("CIRCUIT_OPEN", HostCallBridge.errorCode(ProblemType.CIRCUIT_OPEN));
+        assertEquals("TIMEOUT", HostCallBridge.errorCode(ProblemType.TIMEOUT));
+        assertEquals("HANDLER_ERROR", HostCallBridge.errorCode(ProblemType.HANDLER_ERROR));
+    }
+
+    @Test
+    void everyOtherHandlerFailureIsAHandlerErrorToTheScript() {
+        for (ProblemType type : new ProblemType[]{ProblemType.MEMORY_LIMIT, ProblemType.INVALID_OUTPUT,
+                ProblemType.RESPONSE_TOO_LARGE, ProblemType.MODULE_INVALID, ProblemType.INTERNAL}) {
+            assertEquals("HANDLER_ERROR", HostCallBridge.errorCode(type), type.name());
+        }
+    }
+
+    @Test
+    void callerMistakesKeepTheirOwnCode() {
+        assertEquals("INVALID_NAME", HostCallBridge.errorCode(ProblemType.INVALID_NAME));
+        assertEquals("BAD_REQUEST", HostCallBridge.errorCode(ProblemType.BAD_REQUEST));
+    }
+}
