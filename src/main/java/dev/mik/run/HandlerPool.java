@@ -9,7 +9,6 @@ import dev.mik.wasm.HandlerExitException;
 import dev.mik.wasm.HandlerFailureException;
 import dev.mik.wasm.MemoryLimitException;
 import dev.mik.wasm.OutputLimitException;
-import dev.mik.wasm.PreparedInstance;
 import dev.mik.wasm.WagiOutput;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Resource;
@@ -30,6 +29,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -49,6 +49,8 @@ public class HandlerPool {
 
     private final ModuleCatalog catalog = new ModuleCatalog();
     private final ConcurrencyGate gate = new ConcurrencyGate();
+    /** Executor threads inside guest code right now; a timed-out run leaves this count when its thread is freed. */
+    private final AtomicInteger guestsRunning = new AtomicInteger();
 
     @Resource
     ManagedExecutorService executor;
@@ -62,6 +64,7 @@ public class HandlerPool {
     @PostConstruct
     void registerGauges() {
         metrics.gauge("mik_handlers_in_flight", gate::inFlight);
+        metrics.gauge("mik_handler_threads_busy", guestsRunning::get);
         metrics.gauge("mik_modules_loaded", catalog::size);
     }
 
@@ -121,8 +124,12 @@ public class HandlerPool {
         Future<WagiOutput> run;
         try {
             run = executor.submit(() -> {
-                PreparedInstance instance = version.take(memoryMax);
-                return instance.run(input, responseMax);
+                guestsRunning.incrementAndGet();
+                try {
+                    return version.take(memoryMax).run(input, responseMax);
+                } finally {
+                    guestsRunning.decrementAndGet();
+                }
             });
         } catch (RejectedExecutionException e) {
             throw ProblemException.retryLater(ProblemType.OVERLOADED, "The server's executor refused the run.",
@@ -202,10 +209,5 @@ public class HandlerPool {
             String text = new String(stderr, StandardCharsets.UTF_8).stripTrailing();
             LOG.info(() -> "Handler " + request.module() + " stderr [request " + request.requestId() + "]: " + text);
         }
-    }
-
-    /** Handler runs in flight right now. */
-    public int inFlight() {
-        return gate.inFlight();
     }
 }

@@ -22,7 +22,7 @@ record BenchSettings(
         String scriptBody) {
 
     static final String DEFAULT_SCRIPT_BODY =
-            "{\"token\":\"demo-token-alice\",\"items\":[{\"sku\":\"BOOK-1\",\"qty\":2}],\"payment\":\"card\"}";
+            "{\"token\":\"demo-token-alice\",\"items\":[{\"sku\":\"MUG-01\",\"qty\":2}],\"payment\":\"card\"}";
 
     static BenchSettings fromSystemProperties() {
         Path repo = Path.of(System.getProperty("bench.repo", ".")).toAbsolutePath().normalize();

@@ -205,11 +205,24 @@ class RunIT {
     }
 
     @Test
-    void infiniteLoopTimesOutWith504AndServerStillAnswers() {
+    void infiniteLoopTimesOutWith504AndServerStillAnswers() throws Exception {
         var reply = http.get("run/loop");
         assertProblem(reply, 504, "timeout");
         assertTrue(reply.millis() < TIMEOUT_MS + 1000, "took " + reply.millis() + " ms");
         assertEquals(200, http.get("run/hello").status());
+        assertTrue(threadsFreedWithin(1000), "the interrupted run's executor thread left the guest");
+    }
+
+    /** Polls the metrics until no executor thread is inside guest code. */
+    private boolean threadsFreedWithin(long millis) throws InterruptedException {
+        long deadline = System.nanoTime() + millis * 1_000_000;
+        do {
+            if (http.get("_mik/metrics").body().contains("\nmik_handler_threads_busy 0\n")) {
+                return true;
+            }
+            Thread.sleep(50);
+        } while (System.nanoTime() < deadline);
+        return false;
     }
 
     @Test
