@@ -1,6 +1,7 @@
 package dev.mik.run;
 
 import dev.mik.config.MikConfig;
+import dev.mik.http.StatusLine;
 import dev.mik.http.AnyMethodResource;
 import dev.mik.http.HttpRequests;
 import dev.mik.http.RequestBody;
@@ -70,8 +71,9 @@ public class RunResource extends AnyMethodResource {
         }
     }
 
-    static Response toHttp(HandlerResponse response) {
-        Response.ResponseBuilder http = Response.status(response.status());
+    /** A handler's response as the HTTP response: its status, its headers in order, its body. */
+    public static Response toHttp(HandlerResponse response) {
+        Response.ResponseBuilder http = StatusLine.of(response.status());
         for (Map.Entry<String, String> header : response.headers()) {
             http.header(header.getKey(), header.getValue());
         }

@@ -37,6 +37,10 @@ public final class RunGuard {
     private final ScriptConsole console;
 
     private volatile AbortReason tripped;
+    /** Work done by the host inside {@code host.call} (e.g. compiling a module on first use) is not the script's. */
+    private volatile boolean inHost;
+    private volatile long hostCpu;
+    private volatile long hostAllocated;
     private int countdown = CHECK_EVERY;
     private int calls;
     private int logLines;
@@ -153,11 +157,14 @@ public final class RunGuard {
         if (now - deadline > 0 || thread.isInterrupted()) {
             return AbortReason.TIMEOUT;
         }
+        if (inHost) {
+            return null;
+        }
         // negative readings mean the JVM does not measure this thread; the wall clock still binds
-        if (cpuTime >= 0 && cpuBase >= 0 && cpuTime - cpuBase > cpuLimit) {
+        if (cpuTime >= 0 && cpuBase >= 0 && cpuTime - cpuBase - hostCpu > cpuLimit) {
             return AbortReason.CPU;
         }
-        if (allocated >= 0 && allocationBase >= 0 && allocated - allocationBase > allocationLimit) {
+        if (allocated >= 0 && allocationBase >= 0 && allocated - allocationBase - hostAllocated > allocationLimit) {
             return AbortReason.ALLOCATION;
         }
         return null;
@@ -181,11 +188,18 @@ public final class RunGuard {
             throw new GuardTripped(AbortReason.MAX_CALLS);
         }
         String result;
+        long cpuBefore = THREADS.getCurrentThreadCpuTime();
+        long allocatedBefore = THREADS.getCurrentThreadAllocatedBytes();
+        inHost = true;
         try {
             result = host.call(module, optionsJson);
         } catch (RuntimeException e) {
             hostFailure = e;
             throw e;
+        } finally {
+            hostCpu += THREADS.getCurrentThreadCpuTime() - cpuBefore;
+            hostAllocated += THREADS.getCurrentThreadAllocatedBytes() - allocatedBefore;
+            inHost = false;
         }
         check();
         if (result == null) {

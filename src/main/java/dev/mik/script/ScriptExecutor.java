@@ -1,12 +1,13 @@
 package dev.mik.script;
 
 import dev.mik.config.MikConfig;
+import dev.mik.http.StatusLine;
 import dev.mik.observability.Metrics;
 import dev.mik.problem.ProblemException;
 import dev.mik.problem.ProblemResponses;
 import dev.mik.problem.ProblemType;
 import dev.mik.run.HandlerPool;
-import dev.mik.run.HandlerResponse;
+import dev.mik.run.RunResource;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -141,10 +142,7 @@ public class ScriptExecutor {
         if (outcome instanceof HostCallBridge.Failed failed) {
             return problems.render(failed.problem());
         }
-        HandlerResponse response = ((HostCallBridge.Answered) outcome).response();
-        Response.ResponseBuilder http = Response.status(response.status());
-        response.headers().forEach(header -> http.header(header.getKey(), header.getValue()));
-        return http.entity(response.body()).build();
+        return RunResource.toHttp(((HostCallBridge.Answered) outcome).response());
     }
 
     /** An object with a numeric {@code status} of 100–599 sets the status; anything else is a 200. */
@@ -158,7 +156,7 @@ public class ScriptExecutor {
                 && number.isIntegral() && number.intValue() >= 100 && number.intValue() <= 599) {
             status = number.intValue();
         }
-        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(json).build();
+        return StatusLine.of(status).type(MediaType.APPLICATION_JSON_TYPE).entity(json).build();
     }
 
     private static void log(String script, String requestId, String level, String message) {

@@ -9,6 +9,9 @@ import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -23,6 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The demo a new user runs first: {@code scripts/checkout.js} over the six demo handlers, every path end to end. */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CheckoutIT {
 
     private static final String NAME = "checkout-it";
@@ -46,7 +50,9 @@ class CheckoutIT {
         http = new Http(base);
     }
 
+    /** First, on a fresh server, like a new user: every module is compiled on first use inside this request. */
     @Test
+    @Order(1)
     void paidCheckoutCreatesTheOrderAndReturnsItsIdAndTotal() {
         var reply = checkout("{\"token\":\"demo-token-alice\",\"items\":[{\"sku\":\"MUG-01\",\"qty\":2}],\"payment\":\"card\"}");
         assertEquals(201, reply.status(), reply::toString);

@@ -165,4 +165,22 @@ class RunawayScriptTest {
 
         assertEquals("4999950000", fixture.run(script, "{}", LIMITS).json());
     }
+
+    @Test
+    void workTheHostDoesInsideHostCallIsNotChargedToTheScript() throws Exception {
+        CompiledScript script = fixture.compile("export default function (input) {\n"
+                + "  var total = 0;\n"
+                + "  for (var i = 0; i < 3; i++) { total += host.call('heavy', {}).status; }\n"
+                + "  return total;\n}");
+        HostBridge heavy = (module, options) -> {
+            byte[][] garbage = new byte[40][];
+            for (int i = 0; i < garbage.length; i++) {
+                garbage[i] = new byte[1 << 20];   // 40 MiB per call, 120 MiB in all: twice the budget
+            }
+            return "{\"status\":" + (200 + garbage.length - 40) + "}";
+        };
+        ScriptResult result = fixture.sandbox.run(script, "{}", SandboxFixture.REQUEST, heavy, fixture.console,
+                new ScriptLimits(5_000, 64L << 20, 10));
+        assertEquals("600", result.json());
+    }
 }
