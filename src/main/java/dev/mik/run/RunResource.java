@@ -1,7 +1,6 @@
 package dev.mik.run;
 
 import dev.mik.config.MikConfig;
-import dev.mik.http.StatusLine;
 import dev.mik.http.AnyMethodResource;
 import dev.mik.http.HttpRequests;
 import dev.mik.http.RequestBody;
@@ -73,7 +72,7 @@ public class RunResource extends AnyMethodResource {
 
     /** A handler's response as the HTTP response: its status, its headers in order, its body. */
     public static Response toHttp(HandlerResponse response) {
-        Response.ResponseBuilder http = StatusLine.of(response.status());
+        Response.ResponseBuilder http = Response.status(response.status());
         for (Map.Entry<String, String> header : response.headers()) {
             http.header(header.getKey(), header.getValue());
         }

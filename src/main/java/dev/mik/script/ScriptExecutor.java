@@ -1,7 +1,6 @@
 package dev.mik.script;
 
 import dev.mik.config.MikConfig;
-import dev.mik.http.StatusLine;
 import dev.mik.observability.Metrics;
 import dev.mik.problem.ProblemException;
 import dev.mik.problem.ProblemResponses;
@@ -156,7 +155,7 @@ public class ScriptExecutor {
                 && number.isIntegral() && number.intValue() >= 100 && number.intValue() <= 599) {
             status = number.intValue();
         }
-        return StatusLine.of(status).type(MediaType.APPLICATION_JSON_TYPE).entity(json).build();
+        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(json).build();
     }
 
     private static void log(String script, String requestId, String level, String message) {
