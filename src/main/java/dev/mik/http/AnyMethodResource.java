@@ -1,5 +1,9 @@
 package dev.mik.http;
 
+import dev.mik.config.MikConfig;
+import dev.mik.observability.RequestCorrelation;
+import jakarta.inject.Inject;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HEAD;
@@ -7,7 +11,10 @@ import jakarta.ws.rs.OPTIONS;
 import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 
 import java.io.InputStream;
 
@@ -17,7 +24,37 @@ import java.io.InputStream;
  */
 public abstract class AnyMethodResource {
 
+    @Inject
+    protected MikConfig config;
+
+    @Inject
+    protected RequestCorrelation correlation;
+
+    @Context
+    protected UriInfo uri;
+
+    @Context
+    protected HttpHeaders headers;
+
+    @Context
+    protected HttpServletRequest servlet;
+
     protected abstract Response handle(String method, InputStream body);
+
+    /** The request body, refused with 413 past {@code mik.request.max-bytes}. */
+    protected byte[] readBody(InputStream body) {
+        return RequestBody.read(body, headers.getHeaderString(HttpHeaders.CONTENT_LENGTH), config.requestMaxBytes());
+    }
+
+    /** A decoded path parameter, e.g. the module or script name. */
+    protected String pathParameter(String name) {
+        return uri.getPathParameters().getFirst(name);
+    }
+
+    protected ServerInfo serverInfo() {
+        return new ServerInfo(servlet.getServerName(), servlet.getServerPort(), servlet.getProtocol(),
+                servlet.getRemoteAddr());
+    }
 
     @GET
     public Response get(InputStream body) {

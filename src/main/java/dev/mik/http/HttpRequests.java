@@ -2,6 +2,8 @@ package dev.mik.http;
 
 import jakarta.ws.rs.core.HttpHeaders;
 
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,5 +21,19 @@ public final class HttpRequests {
             joined.put(header.getKey(), String.join(", ", header.getValue()));
         }
         return joined;
+    }
+
+    /** Percent-decodes a query parameter ({@code +} is a space); malformed escapes are kept as they are. */
+    public static String decodeQuery(String text) {
+        try {
+            return URLDecoder.decode(text, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException malformed) {
+            return text;
+        }
+    }
+
+    /** Percent-decodes a path; unlike in a query, {@code +} stays {@code +}. */
+    public static String decodePath(String raw) {
+        return decodeQuery(raw.replace("+", "%2B"));
     }
 }

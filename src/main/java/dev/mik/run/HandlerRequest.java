@@ -1,5 +1,7 @@
 package dev.mik.run;
 
+import dev.mik.http.ServerInfo;
+
 import java.util.Map;
 
 /**
@@ -17,9 +19,5 @@ public record HandlerRequest(ModuleName module, String method, String pathInfo, 
 
     public HandlerRequest {
         headers = Map.copyOf(headers);
-    }
-
-    /** Where the request arrived: the CGI server variables. */
-    public record ServerInfo(String name, int port, String protocol, String remoteAddr) {
     }
 }

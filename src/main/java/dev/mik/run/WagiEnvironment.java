@@ -1,13 +1,11 @@
 package dev.mik.run;
 
+import dev.mik.http.HttpRequests;
 import dev.mik.wasm.WagiInput;
 
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -66,24 +64,16 @@ public final class WagiEnvironment {
         if (!request.query().isEmpty()) {
             for (String pair : request.query().split("&")) {
                 if (!pair.isEmpty()) {
-                    args.add(decode(pair));
+                    args.add(HttpRequests.decodeQuery(pair));
                 }
             }
         }
         return args;
     }
 
-    private static String decode(String pair) {
-        try {
-            return URLDecoder.decode(pair, StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException malformed) {
-            return pair;
-        }
-    }
-
     private static String headerValue(Map<String, String> headers, String name) {
         for (Map.Entry<String, String> header : headers.entrySet()) {
-            if (header.getKey().toLowerCase(Locale.ROOT).equals(name.toLowerCase(Locale.ROOT))) {
+            if (header.getKey().equalsIgnoreCase(name)) {
                 return header.getValue();
             }
         }

@@ -1,5 +1,6 @@
 package dev.mik.script;
 
+import dev.mik.http.ServerInfo;
 import dev.mik.problem.ProblemException;
 import dev.mik.problem.ProblemResponses;
 import dev.mik.problem.ProblemType;
@@ -45,7 +46,7 @@ final class HostCallBridge implements HostBridge {
     }
 
     /** The script request a bridge serves: where it arrived and how it is correlated. */
-    record Origin(String contextPath, String baseUrl, HandlerRequest.ServerInfo server, String requestId,
+    record Origin(String contextPath, String baseUrl, ServerInfo server, String requestId,
                   dev.mik.observability.TraceContext trace) {
     }
 
