@@ -1,0 +1,63 @@
+package dev.mik.observability;
+
+import dev.mik.config.MikConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import java.nio.file.Files;
+
+/**
+ * {@code GET /_mik/health/live} and {@code /_mik/health/ready}, in the MicroProfile Health response shape. mik serves
+ * its own because WildFly's default configuration has no MicroProfile Health. Ready means the handlers directory
+ * can be read; a missing scripts directory only disables scripts, so it is reported but does not fail readiness.
+ */
+@Path("_mik/health")
+@ApplicationScoped
+public class HealthResource {
+
+    @Inject
+    MikConfig config;
+
+    @GET
+    @Path("live")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response live() {
+        return answer(Json.createArrayBuilder().add(check("server", true, "serving requests")), true);
+    }
+
+    @GET
+    @Path("ready")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response ready() {
+        java.nio.file.Path handlers = config.handlersDir().toAbsolutePath();
+        java.nio.file.Path scripts = config.scriptsDir().toAbsolutePath();
+        boolean handlersReadable = Files.isDirectory(handlers) && Files.isReadable(handlers);
+        boolean scriptsReadable = Files.isDirectory(scripts) && Files.isReadable(scripts);
+        JsonArrayBuilder checks = Json.createArrayBuilder()
+                .add(check("handlers-dir", handlersReadable, handlers.toString()))
+                .add(check("scripts-dir", true, scriptsReadable ? scripts.toString()
+                        : scripts + " is not a readable directory: /script is unavailable"));
+        return answer(checks, handlersReadable);
+    }
+
+    private static JsonObject check(String name, boolean up, String detail) {
+        return Json.createObjectBuilder()
+                .add("name", name)
+                .add("status", up ? "UP" : "DOWN")
+                .add("data", Json.createObjectBuilder().add("detail", detail))
+                .build();
+    }
+
+    private static Response answer(JsonArrayBuilder checks, boolean up) {
+        JsonObject body = Json.createObjectBuilder().add("status", up ? "UP" : "DOWN").add("checks", checks).build();
+        return Response.status(up ? 200 : 503).type(MediaType.APPLICATION_JSON_TYPE).entity(body.toString()).build();
+    }
+}
