@@ -139,6 +139,17 @@ class RunIT {
     }
 
     @Test
+    void healthIsLiveAndReadyWhenTheHandlersDirectoryIsReadable() {
+        var live = http.get("_mik/health/live");
+        assertEquals(200, live.status(), live::toString);
+        assertEquals("UP", live.json().getString("status"));
+        var ready = http.get("_mik/health/ready");
+        assertEquals(200, ready.status(), ready::toString);
+        assertEquals("UP", ready.json().getString("status"));
+        assertEquals("handlers-dir", ready.json().getJsonArray("checks").getJsonObject(0).getString("name"));
+    }
+
+    @Test
     void statusLocationAndOtherHeadersArePassedThrough() {
         var reply = http.post("run/status", "");
         assertEquals(201, reply.status(), reply::toString);
