@@ -8,7 +8,10 @@ import jakarta.ws.rs.container.ContainerResponseFilter;
 import jakarta.ws.rs.container.PreMatching;
 import jakarta.ws.rs.ext.Provider;
 
-/** Gives every request an id and a trace position, and puts both on every response, errors included. */
+/**
+ * Gives every request an id and a trace position, and puts both on every response, errors included. Also starts every
+ * request on a thread without a pending interrupt.
+ */
 @Provider
 @PreMatching
 public class CorrelationFilter implements ContainerRequestFilter, ContainerResponseFilter {
@@ -18,6 +21,8 @@ public class CorrelationFilter implements ContainerRequestFilter, ContainerRespo
 
     @Override
     public void filter(ContainerRequestContext request) {
+        // an interrupt left on a pooled container thread by earlier work must not cut this request short
+        Thread.interrupted();
         correlation.begin(request.getHeaderString(RequestCorrelation.REQUEST_ID_HEADER),
                 request.getHeaderString(RequestCorrelation.TRACEPARENT_HEADER),
                 request.getUriInfo().getRequestUri().getRawPath());

@@ -20,6 +20,10 @@ public class ProblemResponses {
     @Inject
     RequestCorrelation correlation;
 
+    public String requestId() {
+        return correlation.requestId();
+    }
+
     public Response render(ProblemException problem) {
         Response.ResponseBuilder response = Response.status(problem.type().status())
                 .type(MEDIA_TYPE)

@@ -1,6 +1,5 @@
 package dev.mik.problem;
 
-import dev.mik.observability.RequestCorrelation;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
@@ -18,14 +17,11 @@ public class UnexpectedErrorMapper implements ExceptionMapper<Throwable> {
     @Inject
     ProblemResponses responses;
 
-    @Inject
-    RequestCorrelation correlation;
-
     @Override
     public Response toResponse(Throwable error) {
         Response response = responses.render(new ProblemException(ProblemType.INTERNAL,
                 "An unexpected error occurred; the server log has the details under this request id."));
-        LOG.log(Level.SEVERE, "Unexpected error while serving request " + correlation.requestId(), error);
+        LOG.log(Level.SEVERE, "Unexpected error while serving request " + responses.requestId(), error);
         return response;
     }
 }

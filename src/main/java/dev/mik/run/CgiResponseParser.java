@@ -46,7 +46,7 @@ public final class CgiResponseParser {
             }
             String name = line.substring(0, colon);
             String value = line.substring(colon + 1).trim();
-            if (value.indexOf('\r') >= 0 || value.indexOf('\0') >= 0) {
+            if (value.chars().anyMatch(c -> c < ' ' && c != '\t' || c == 127)) {
                 throw new InvalidHandlerOutputException("header " + name + " has a control character");
             }
             String lower = name.toLowerCase(java.util.Locale.ROOT);
@@ -88,13 +88,14 @@ public final class CgiResponseParser {
         String code = value.split(" ", 2)[0];
         try {
             int status = Integer.parseInt(code);
-            if (status >= 100 && status <= 599) {
+            // 1xx would let a handler send an interim response followed by a forged final one
+            if (status >= 200 && status <= 599) {
                 return status;
             }
         } catch (NumberFormatException ignored) {
             // reported below
         }
-        throw new InvalidHandlerOutputException("Status must be a number from 100 to 599, not " + abbreviate(value));
+        throw new InvalidHandlerOutputException("Status must be a number from 200 to 599, not " + abbreviate(value));
     }
 
     private static boolean isToken(String name) {

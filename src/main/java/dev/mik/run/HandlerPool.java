@@ -10,7 +10,9 @@ import dev.mik.wasm.HandlerFailureException;
 import dev.mik.wasm.MemoryLimitException;
 import dev.mik.wasm.OutputLimitException;
 import dev.mik.wasm.WagiOutput;
+import dev.mik.observability.LogText;
 import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.ejb.ConcurrencyManagement;
 import jakarta.ejb.ConcurrencyManagementType;
@@ -19,6 +21,7 @@ import jakarta.ejb.Startup;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.inject.Inject;
 
 import java.nio.charset.StandardCharsets;
@@ -27,6 +30,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -46,6 +50,9 @@ import java.util.logging.Logger;
 public class HandlerPool {
 
     private static final Logger LOG = Logger.getLogger(HandlerPool.class.getName());
+
+    /** How often deleted modules are looked for. */
+    static final long SWEEP_SECONDS = 30;
 
     private final ModuleCatalog catalog = new ModuleCatalog();
     private final ConcurrencyGate gate = new ConcurrencyGate();
@@ -99,22 +106,38 @@ public class HandlerPool {
         }
         long started = System.nanoTime();
         int status = ProblemType.INTERNAL.status();
+        long handlerTimeoutMs = config.handlerTimeoutMs();
+        boolean callerDeadline = maxTimeoutMs < handlerTimeoutMs;
         try (permit) {
-            HandlerResponse response = run(version, request, Math.min(maxTimeoutMs, config.handlerTimeoutMs()));
+            HandlerResponse response = run(version, request, Math.min(maxTimeoutMs, handlerTimeoutMs));
             breaker.recordSuccess();
             status = response.status();
             return response;
         } catch (ProblemException failure) {
             status = failure.type().status();
-            if (failure.type().status() >= 500) {
+            if (isTheHandlersFault(failure.type(), callerDeadline)) {
                 breaker.recordFailure(threshold, config.breakerOpenMs());
             } else {
                 breaker.release();
             }
             throw failure;
+        } catch (RuntimeException | Error unexpected) {
+            breaker.release();
+            throw unexpected;
         } finally {
             metrics.record(Metrics.Kind.HANDLER, request.module().value(), status, System.nanoTime() - started);
         }
+    }
+
+    /**
+     * Only failures of the handler itself count towards opening its circuit: not a refusal by the executor, and not a
+     * timeout that came from a caller's shorter deadline (a script running out of time).
+     */
+    private static boolean isTheHandlersFault(ProblemType type, boolean callerDeadline) {
+        if (type == ProblemType.OVERLOADED || type == ProblemType.TIMEOUT && callerDeadline) {
+            return false;
+        }
+        return type.status() >= 500;
     }
 
     private HandlerResponse run(ModuleVersion version, HandlerRequest request, long timeoutMs) {
@@ -146,8 +169,8 @@ public class HandlerPool {
             throw new ProblemException(ProblemType.TIMEOUT, "Handler '" + request.module() + "' did not finish within "
                     + timeoutMs + " ms.", null, Map.of("timeoutMs", timeoutMs));
         } catch (InterruptedException e) {
+            // the container gave up on this request; the flag is not restored, or the thread's next request would fail
             run.cancel(true);
-            Thread.currentThread().interrupt();
             throw new ProblemException(ProblemType.TIMEOUT, "The request was interrupted while its handler ran.");
         } catch (ExecutionException e) {
             throw failure(request, e.getCause());
@@ -187,7 +210,8 @@ public class HandlerPool {
             return new ProblemException(ProblemType.TIMEOUT, "Handler '" + module + "' was interrupted.");
         }
         LOG.log(Level.SEVERE, "Handler " + module + " failed unexpectedly [request " + request.requestId() + "]", cause);
-        return new ProblemException(ProblemType.HANDLER_ERROR, "Handler '" + module + "' failed: " + cause);
+        return new ProblemException(ProblemType.HANDLER_ERROR, "Handler '" + module
+                + "' failed unexpectedly; the server log has the details under this request id.");
     }
 
     /** Tops up the module's ready instances on the executor, off the request path. */
@@ -206,7 +230,8 @@ public class HandlerPool {
 
     private static void logStderr(HandlerRequest request, byte[] stderr) {
         if (stderr.length > 0) {
-            String text = new String(stderr, StandardCharsets.UTF_8).stripTrailing();
+            // escaped so a handler cannot write log lines that look like the server's own
+            String text = LogText.escape(new String(stderr, StandardCharsets.UTF_8).stripTrailing());
             LOG.info(() -> "Handler " + request.module() + " stderr [request " + request.requestId() + "]: " + text);
         }
     }

@@ -12,6 +12,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
@@ -28,6 +30,11 @@ public final class ModuleCatalog {
     private final Map<String, ModuleVersion> current = new ConcurrentHashMap<>();
     private final Map<String, CompiledModule> byHash = new ConcurrentHashMap<>();
     private final Map<String, Object> loadLocks = new ConcurrentHashMap<>();
+    /** A file that failed to load, remembered until it changes, so it is not re-read on every request. */
+    private final Map<String, Failure> failures = new ConcurrentHashMap<>();
+
+    private record Failure(FileStamp stamp, ProblemException problem) {
+    }
 
     /**
      * @throws ProblemException {@link ProblemType#MODULE_NOT_FOUND} when there is no such file,
@@ -49,7 +56,21 @@ public final class ModuleCatalog {
             if (known != null && known.stamp().equals(stamp)) {
                 return known;
             }
-            ModuleVersion loaded = new ModuleVersion(name, stamp, compile(file, name, stamp, maxModuleBytes));
+            Failure failed = failures.get(name.value());
+            if (failed != null && failed.stamp().equals(stamp)) {
+                throw failed.problem();
+            }
+            CompiledModule compiled;
+            try {
+                compiled = compile(file, name, stamp, maxModuleBytes);
+            } catch (ProblemException problem) {
+                if (problem.type() == ProblemType.MODULE_INVALID) {
+                    failures.put(name.value(), new Failure(stamp, problem));
+                }
+                throw problem;
+            }
+            failures.remove(name.value());
+            ModuleVersion loaded = new ModuleVersion(name, stamp, compiled);
             ModuleVersion replaced = current.put(name.value(), loaded);
             if (replaced != null) {
                 replaced.retire();
@@ -94,7 +115,24 @@ public final class ModuleCatalog {
         }
     }
 
+    /**
+     * Forgets the modules whose file is gone, with their ready instances and breakers, and returns their names; run
+     * periodically so a deleted module does not wait for its next request to be released.
+     */
+    public List<String> sweep(Path dir) {
+        List<String> removed = new ArrayList<>();
+        failures.keySet().removeIf(name -> FileStamp.of(dir.resolve(name + ".wasm")) == null);
+        for (String name : List.copyOf(current.keySet())) {
+            if (FileStamp.of(dir.resolve(name + ".wasm")) == null) {
+                forget(new ModuleName(name));
+                removed.add(name);
+            }
+        }
+        return removed;
+    }
+
     private void forget(ModuleName name) {
+        failures.remove(name.value());
         ModuleVersion removed = current.remove(name.value());
         if (removed != null) {
             removed.retire();

@@ -42,12 +42,14 @@ public final class ModuleVersion {
         return breaker;
     }
 
-    /** A ready instance if one is waiting, else a new one made now. */
+    /** A ready instance made under the current memory cap if one is waiting, else a new one made now. */
     public PreparedInstance take(long memoryMaxBytes) {
-        PreparedInstance instance = ready.poll();
-        if (instance != null) {
+        PreparedInstance instance;
+        while ((instance = ready.poll()) != null) {
             readyOrPreparing.decrementAndGet();
-            return instance;
+            if (instance.memoryMaxBytes() == memoryMaxBytes) {
+                return instance;
+            }
         }
         return PreparedInstance.prepare(compiled, memoryMaxBytes);
     }
@@ -74,9 +76,5 @@ public final class ModuleVersion {
     /** Drops the waiting instances (the file changed or the module was removed). */
     void retire() {
         ready.clear();
-    }
-
-    int readyCount() {
-        return ready.size();
     }
 }

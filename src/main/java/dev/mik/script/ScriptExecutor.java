@@ -1,6 +1,7 @@
 package dev.mik.script;
 
 import dev.mik.config.MikConfig;
+import dev.mik.observability.LogText;
 import dev.mik.observability.Metrics;
 import dev.mik.problem.ProblemException;
 import dev.mik.problem.ProblemResponses;
@@ -12,6 +13,8 @@ import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonNumber;
@@ -36,7 +39,6 @@ import java.util.logging.Logger;
 public class ScriptExecutor {
 
     private static final Logger LOG = Logger.getLogger(ScriptExecutor.class.getName());
-    private static final int MAX_LOG_MESSAGE = 2000;
 
     @Inject
     MikConfig config;
@@ -62,6 +64,11 @@ public class ScriptExecutor {
         sandbox = new ScriptSandbox(scheduler);
         repository = new ScriptRepository(sandbox);
         metrics.gauge("mik_scripts_in_flight", running::get);
+    }
+
+    /** Builds the sandbox when the application starts (about a second), not on the first script request. */
+    void startWithTheApplication(@Observes @Initialized(ApplicationScoped.class) Object application) {
+        // observing the event is enough: it makes the container create this bean, which runs start()
     }
 
     @PreDestroy
@@ -159,7 +166,7 @@ public class ScriptExecutor {
     }
 
     private static void log(String script, String requestId, String level, String message) {
-        String text = message.length() > MAX_LOG_MESSAGE ? message.substring(0, MAX_LOG_MESSAGE) + "…" : message;
+        String text = LogText.escape(message);
         Level julLevel = switch (level) {
             case "warn" -> Level.WARNING;
             case "error" -> Level.SEVERE;

@@ -5,6 +5,7 @@ import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.wasm.ChicoryException;
 import com.dylibso.chicory.wasm.Parser;
 import com.dylibso.chicory.wasm.WasmModule;
+import com.dylibso.chicory.wasm.types.TableLimits;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -34,6 +35,23 @@ public final class ModuleCompiler {
         return false;
     }
 
+    /**
+     * A table that can grow is refused: Chicory records a grown table's size in the parsed module, which every later
+     * instance shares, so one request could make all later instances larger (outside the memory cap) and let them
+     * see how far it grew. clang and rustc emit fixed tables (maximum equal to minimum).
+     */
+    private static void refuseGrowableTables(WasmModule module) {
+        var tables = module.tableSection();
+        for (int i = 0; i < tables.tableCount(); i++) {
+            TableLimits limits = tables.getTable(i).limits();
+            if (limits.max() != limits.min()) {
+                throw new InvalidModuleException("table " + i + " can grow (minimum " + limits.min() + ", maximum "
+                        + (limits.max() == TableLimits.LIMIT_MAX ? "none" : limits.max())
+                        + "); mik runs modules whose tables have a fixed size");
+            }
+        }
+    }
+
     public static CompiledModule compile(byte[] bytes) {
         return compile(sha256(bytes), bytes);
     }
@@ -44,6 +62,7 @@ public final class ModuleCompiler {
             if (!exportsStart(module)) {
                 throw new InvalidModuleException("the module exports no _start function: it is not a WASI command");
             }
+            refuseGrowableTables(module);
             return new CompiledModule(sha256, module, MachineFactoryCompiler.compile(module),
                     module.startSection().isPresent());
         } catch (ChicoryException | IllegalArgumentException | IndexOutOfBoundsException e) {

@@ -4,6 +4,7 @@ import com.dylibso.chicory.runtime.ChicoryInterruptedException;
 import com.dylibso.chicory.runtime.HostFunction;
 import com.dylibso.chicory.runtime.ImportValues;
 import com.dylibso.chicory.runtime.Instance;
+import com.dylibso.chicory.runtime.TrapException;
 import com.dylibso.chicory.runtime.WasmFunctionHandle;
 import com.dylibso.chicory.wasi.WasiExitException;
 import com.dylibso.chicory.wasi.WasiOptions;
@@ -12,6 +13,8 @@ import com.dylibso.chicory.wasm.types.MemoryLimits;
 
 import java.io.ByteArrayInputStream;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * A guest instance whose memory, globals and tables are set up but whose {@code _start} has not run. It is made
@@ -33,15 +36,24 @@ public final class PreparedInstance {
         }
     }
 
+    private static final Logger LOG = Logger.getLogger(PreparedInstance.class.getName());
+
     private final Instance instance;
     private final CappedMemory memory;
+    private final long memoryMaxBytes;
     private final WasmFunctionHandle[] wasi;
     private final AtomicBoolean used = new AtomicBoolean();
 
-    private PreparedInstance(Instance instance, CappedMemory memory, WasmFunctionHandle[] wasi) {
+    private PreparedInstance(Instance instance, CappedMemory memory, long memoryMaxBytes, WasmFunctionHandle[] wasi) {
         this.instance = instance;
         this.memory = memory;
+        this.memoryMaxBytes = memoryMaxBytes;
         this.wasi = wasi;
+    }
+
+    /** The memory cap this instance was made with; an instance made under an older setting is not used. */
+    public long memoryMaxBytes() {
+        return memoryMaxBytes;
     }
 
     /**
@@ -74,7 +86,7 @@ public final class PreparedInstance {
                 })
                 .withStart(false)
                 .build();
-        return new PreparedInstance(instance, memory[0], wasi);
+        return new PreparedInstance(instance, memory[0], memoryMaxBytes, wasi);
     }
 
     /**
@@ -108,10 +120,22 @@ public final class PreparedInstance {
             if (Thread.currentThread().isInterrupted()) {
                 throw new ChicoryInterruptedException(trap);
             }
-            String message = trap instanceof StackOverflowError ? "call stack exhausted" : String.valueOf(trap.getMessage());
-            throw failure(new HandlerTrapException("the handler trapped: " + message, stderr.bytes()), stdoutLimit, stdout, stderr);
+            throw failure(new HandlerTrapException("the handler trapped: " + describe(trap), stderr.bytes()),
+                    stdoutLimit, stdout, stderr);
         }
         return new WagiOutput(stdout.bytes(), stderr.bytes());
+    }
+
+    /** What a client may read about a trap: WebAssembly's own trap text, never a Java exception's. */
+    private static String describe(Throwable trap) {
+        if (trap instanceof StackOverflowError) {
+            return "call stack exhausted";
+        }
+        if (trap instanceof TrapException && trap.getMessage() != null) {
+            return trap.getMessage();
+        }
+        LOG.log(Level.FINE, "Handler failed inside the runtime", trap);
+        return "the runtime stopped it (" + trap.getClass().getSimpleName() + ")";
     }
 
     /** Picks the most telling cause: a full stdout or a refused memory grow explains the trap that followed. */

@@ -1,0 +1,62 @@
+package dev.mik.run;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.nio.charset.StandardCharsets;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+class CgiResponseParserTest {
+
+    private static HandlerResponse parse(String output) {
+        return CgiResponseParser.parse(output.getBytes(StandardCharsets.ISO_8859_1));
+    }
+
+    @Test
+    void statusHeadersAndBodyAreSplitAtTheBlankLine() {
+        HandlerResponse response = parse("Status: 201 Created\nContent-Type: application/json\nX-A: 1\n\n{\"a\":1}");
+        assertEquals(201, response.status());
+        assertEquals("application/json", response.header("content-type"));
+        assertEquals("1", response.header("X-A"));
+        assertEquals("{\"a\":1}", new String(response.body(), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void crlfLineEndingsWork() {
+        HandlerResponse response = parse("Content-Type: text/plain\r\n\r\nhi\r\n");
+        assertEquals(200, response.status());
+        assertEquals("hi\r\n", new String(response.body(), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void locationWithoutStatusIsARedirect() {
+        assertEquals(302, parse("Location: /x\n\n").status());
+    }
+
+    @Test
+    void headersTheServerOwnsAreDropped() {
+        HandlerResponse response = parse("Content-Type: text/plain\nContent-Length: 99\nX-Request-ID: forged\n"
+                + "Transfer-Encoding: chunked\n\nok");
+        assertNull(response.header("Content-Length"));
+        assertNull(response.header("X-Request-ID"));
+        assertNull(response.header("Transfer-Encoding"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"100", "101", "103", "199", "600", "abc", "-1"})
+    void statusOutside200To599IsInvalidSoNoInterimResponseCanBeForged(String status) {
+        assertThrows(InvalidHandlerOutputException.class,
+                () -> parse("Status: " + status + "\nContent-Type: text/plain\n\nHTTP/1.1 200 OK\n\nforged"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"no header block at all", "Content-Type text/plain\n\nbody", "X-Only: 1\n\nbody",
+            "Bad Name: x\n\nbody", "X-Ctl: a\u0001b\nContent-Type: text/plain\n\nbody"})
+    void outputThatIsNotACgiResponseIsRejected(String output) {
+        assertThrows(InvalidHandlerOutputException.class, () -> parse(output));
+    }
+}
