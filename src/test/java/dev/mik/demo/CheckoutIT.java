@@ -2,20 +2,18 @@ package dev.mik.demo;
 
 import dev.mik.testing.Http;
 import dev.mik.testing.MikDeployment;
+import dev.mik.testing.ServerTest;
 import jakarta.json.JsonObject;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -27,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class CheckoutIT {
+class CheckoutIT extends ServerTest {
 
     private static final String NAME = "checkout-it";
 
@@ -38,16 +36,6 @@ class CheckoutIT {
                 .handler("payment").handler("orders").handler("notifications")
                 .script("checkout")
                 .war();
-    }
-
-    @ArquillianResource
-    URL base;
-
-    Http http;
-
-    @BeforeEach
-    void client() {
-        http = new Http(base);
     }
 
     /** First, on a fresh server, like a new user: every module is compiled on first use inside this request. */

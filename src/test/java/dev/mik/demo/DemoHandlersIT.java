@@ -2,18 +2,16 @@ package dev.mik.demo;
 
 import dev.mik.testing.Http;
 import dev.mik.testing.MikDeployment;
+import dev.mik.testing.ServerTest;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import java.net.URL;
 import java.nio.charset.StandardCharsets;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -26,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
-class DemoHandlersIT {
+class DemoHandlersIT extends ServerTest {
 
     @Deployment(testable = false)
     static WebArchive deployment() {
@@ -34,16 +32,6 @@ class DemoHandlersIT {
                 .handler("auth").handler("guest-checkout").handler("inventory")
                 .handler("payment").handler("orders").handler("notifications")
                 .war();
-    }
-
-    @ArquillianResource
-    URL base;
-
-    Http http;
-
-    @BeforeEach
-    void client() {
-        http = new Http(base);
     }
 
     // --- auth (C) ---

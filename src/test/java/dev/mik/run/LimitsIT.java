@@ -2,16 +2,14 @@ package dev.mik.run;
 
 import dev.mik.testing.Http;
 import dev.mik.testing.MikDeployment;
+import dev.mik.testing.ServerTest;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.net.URL;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -25,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Concurrency limits and the circuit breaker, on a server configured with small limits. */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
-class LimitsIT {
+class LimitsIT extends ServerTest {
 
     private static final int MAX_TOTAL = 4;
     private static final int MAX_PER_MODULE = 2;
@@ -45,20 +43,11 @@ class LimitsIT {
                 .war();
     }
 
-    @ArquillianResource
-    URL base;
-
-    Http http;
-
-    @BeforeEach
-    void client() {
-        http = new Http(base);
-    }
-
     @Test
     void moduleOverItsConcurrencyLimitAnswers429WithRetryAfter() throws Exception {
         assertEquals(200, http.get("run/slow?ms=1").status());
-        List<Http.Reply> replies = concurrently(MAX_PER_MODULE + 1, i -> "run/slow?ms=1500");
+        List<Http.Reply> replies = concurrently(MAX_PER_MODULE + 1, MAX_PER_MODULE + 1,
+                i -> http.get("run/slow?ms=1500"));
         long ok = replies.stream().filter(r -> r.status() == 200).count();
         List<Http.Reply> refused = replies.stream().filter(r -> r.status() == 429).toList();
         assertEquals(MAX_PER_MODULE, ok, replies::toString);
@@ -104,23 +93,5 @@ class LimitsIT {
         Thread.sleep(BREAKER_OPEN_MS + 200);
         assertProblem(http.get("run/trap"), 500, "handler-error");
         assertProblem(http.get("run/trap"), 503, "circuit-open");
-    }
-
-    private List<Http.Reply> concurrently(int count, java.util.function.IntFunction<String> path) throws Exception {
-        ExecutorService clients = Executors.newFixedThreadPool(count);
-        try {
-            List<Future<Http.Reply>> futures = new ArrayList<>();
-            for (int i = 0; i < count; i++) {
-                int n = i;
-                futures.add(clients.submit(() -> http.get(path.apply(n))));
-            }
-            List<Http.Reply> replies = new ArrayList<>();
-            for (Future<Http.Reply> future : futures) {
-                replies.add(future.get());
-            }
-            return replies;
-        } finally {
-            clients.shutdownNow();
-        }
     }
 }

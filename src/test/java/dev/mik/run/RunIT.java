@@ -2,30 +2,24 @@ package dev.mik.run;
 
 import dev.mik.testing.Http;
 import dev.mik.testing.MikDeployment;
+import dev.mik.testing.ServerTest;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.ByteArrayInputStream;
-import java.net.URL;
 import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 import static dev.mik.testing.Problems.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -36,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** {@code /run/<module>} on a real Payara Micro: the WAGI contract, every limit and every error. */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
-class RunIT {
+class RunIT extends ServerTest {
 
     private static final String NAME = "run-it";
     private static final long TIMEOUT_MS = 2000;
@@ -55,16 +49,6 @@ class RunIT {
                 .config("mik.concurrency.per-module", 30)
                 .config("mik.breaker.failure-threshold", 1000)
                 .war();
-    }
-
-    @ArquillianResource
-    URL base;
-
-    Http http;
-
-    @BeforeEach
-    void client() {
-        http = new Http(base);
     }
 
     @Test
@@ -292,20 +276,11 @@ class RunIT {
 
     @Test
     void twentyConcurrentRequestsAreAllAnsweredCorrectly() throws Exception {
-        ExecutorService clients = Executors.newFixedThreadPool(20);
-        try {
-            List<Future<Http.Reply>> replies = new ArrayList<>();
-            for (int i = 0; i < 20; i++) {
-                String body = "{\"n\":" + i + "}";
-                replies.add(clients.submit(() -> http.post("run/echo/c", body)));
-            }
-            for (int i = 0; i < 20; i++) {
-                Http.Reply reply = replies.get(i).get();
-                assertEquals(200, reply.status(), reply::toString);
-                assertEquals("{\"n\":" + i + "}", reply.json().getString("body"));
-            }
-        } finally {
-            clients.shutdownNow();
+        List<Http.Reply> replies = concurrently(20, 20, i -> http.post("run/echo/c", "{\"n\":" + i + "}"));
+        for (int i = 0; i < 20; i++) {
+            Http.Reply reply = replies.get(i);
+            assertEquals(200, reply.status(), reply::toString);
+            assertEquals("{\"n\":" + i + "}", reply.json().getString("body"));
         }
     }
 

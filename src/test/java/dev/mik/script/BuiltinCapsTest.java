@@ -5,9 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -19,17 +18,8 @@ class BuiltinCapsTest {
     /** Roomy enough that the caps, not the allocation budget, decide. */
     private static final ScriptLimits LIMITS = new ScriptLimits(5_000, 512L << 20, 10);
 
-    private static SandboxFixture fixture;
-
-    @BeforeAll
-    static void startSandbox() {
-        fixture = new SandboxFixture();
-    }
-
-    @AfterAll
-    static void stopSandbox() throws InterruptedException {
-        fixture.close();
-    }
+    @RegisterExtension
+    private static final SandboxFixture fixture = new SandboxFixture();
 
     record Cap(String name, String withinLimit, String expected, String overLimit) {
         @Override

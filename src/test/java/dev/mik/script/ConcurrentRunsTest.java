@@ -8,26 +8,16 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class ConcurrentRunsTest {
 
     private static final int THREADS = 8;
     private static final int RUNS_PER_THREAD = 50;
 
-    private static SandboxFixture fixture;
-
-    @BeforeAll
-    static void startSandbox() {
-        fixture = new SandboxFixture();
-    }
-
-    @AfterAll
-    static void stopSandbox() throws InterruptedException {
-        fixture.close();
-    }
+    @RegisterExtension
+    private static final SandboxFixture fixture = new SandboxFixture();
 
     @Test
     void concurrentRunsOfOneScriptSeeNoStateOfEachOther() throws Exception {

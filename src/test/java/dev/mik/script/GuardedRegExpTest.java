@@ -5,25 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openjdk.nashorn.internal.runtime.regexp.RegExpFactory;
 
 /** JavaScript regular expressions keep their meaning on the guarded java.util.regex engine. */
 class GuardedRegExpTest {
 
-    private static SandboxFixture fixture;
-
-    @BeforeAll
-    static void startSandbox() {
-        fixture = new SandboxFixture();
-    }
-
-    @AfterAll
-    static void stopSandbox() throws InterruptedException {
-        fixture.close();
-    }
+    @RegisterExtension
+    private static final SandboxFixture fixture = new SandboxFixture();
 
     @Test
     void nashornCompilesRegularExpressionsThroughTheGuardedFactory() {

@@ -6,9 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -23,17 +22,8 @@ class RunawayScriptTest {
     private static final long GRACE_MS = 500;
     private static final ScriptLimits LIMITS = new ScriptLimits(TIMEOUT_MS, 64L << 20, 10);
 
-    private static SandboxFixture fixture;
-
-    @BeforeAll
-    static void startSandbox() {
-        fixture = new SandboxFixture();
-    }
-
-    @AfterAll
-    static void stopSandbox() throws InterruptedException {
-        fixture.close();
-    }
+    @RegisterExtension
+    private static final SandboxFixture fixture = new SandboxFixture();
 
     record Runaway(String name, String body, AbortReason reason) {
         @Override

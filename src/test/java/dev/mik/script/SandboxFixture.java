@@ -7,9 +7,14 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
-/** One sandbox per test class, a stub host that answers every call with 200 and echoes the call. */
-final class SandboxFixture implements AutoCloseable {
+/**
+ * One sandbox per test class, a stub host that answers every call with 200 and echoes the call. A test class holds it
+ * in a {@code @RegisterExtension static} field, and JUnit closes it after the class's last test.
+ */
+final class SandboxFixture implements AfterAllCallback, AutoCloseable {
 
     static final String REQUEST = "{\"method\":\"POST\",\"path\":\"/script/t\",\"query\":{\"q\":\"1\"},"
             + "\"headers\":{\"content-type\":\"application/json\"}}";
@@ -54,6 +59,11 @@ final class SandboxFixture implements AutoCloseable {
                 + "  return { sum: base + input.n, keys: Object.keys(o).length, sorted: a.sort().join(),"
                 + " polluted: ({}).polluted, pushed: [].push(1) };\n}", "{\"n\":2}");
         assertEquals("{\"sum\":42,\"keys\":0,\"sorted\":\"1,2\",\"pushed\":1}", result.json());
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws InterruptedException {
+        close();
     }
 
     @Override

@@ -2,24 +2,14 @@ package dev.mik.script;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The hardened global: frozen builtins, and no Java method reachable from a primitive. */
 class SandboxGlobalTest {
 
-    private static SandboxFixture fixture;
-
-    @BeforeAll
-    static void startSandbox() {
-        fixture = new SandboxFixture();
-    }
-
-    @AfterAll
-    static void stopSandbox() throws InterruptedException {
-        fixture.close();
-    }
+    @RegisterExtension
+    private static final SandboxFixture fixture = new SandboxFixture();
 
     @Test
     void builtinConstructorsAndPrototypesAreFrozen() throws Exception {

@@ -2,18 +2,16 @@ package dev.mik.script;
 
 import dev.mik.testing.Http;
 import dev.mik.testing.MikDeployment;
+import dev.mik.testing.ServerTest;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import java.net.URL;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -29,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
-class SandboxIT {
+class SandboxIT extends ServerTest {
 
     private static final String NAME = "sandbox-it";
     private static final AtomicInteger SEQUENCE = new AtomicInteger();
@@ -40,16 +38,6 @@ class SandboxIT {
                 .config("mik.script.timeout-ms", 2000)
                 .testScript("status")
                 .war();
-    }
-
-    @ArquillianResource
-    URL base;
-
-    Http http;
-
-    @BeforeEach
-    void client() {
-        http = new Http(base);
     }
 
     static List<String> attempts() {

@@ -2,27 +2,21 @@ package dev.mik.script;
 
 import dev.mik.testing.Http;
 import dev.mik.testing.MikDeployment;
+import dev.mik.testing.ServerTest;
 import jakarta.json.JsonObject;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 import static dev.mik.testing.Problems.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -33,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** {@code /script/<name>} on a real Payara Micro: the script contract, host.call, response mapping and limits. */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
-class ScriptIT {
+class ScriptIT extends ServerTest {
 
     private static final String NAME = "script-it";
     static final long SCRIPT_TIMEOUT_MS = 2000;
@@ -54,16 +48,6 @@ class ScriptIT {
             deployment.testScript(script);
         }
         return deployment.war();
-    }
-
-    @ArquillianResource
-    URL base;
-
-    Http http;
-
-    @BeforeEach
-    void client() {
-        http = new Http(base);
     }
 
     @Test
@@ -154,21 +138,12 @@ class ScriptIT {
 
     @Test
     void noStateSurvivesBetweenRequestsEvenConcurrently() throws Exception {
-        ExecutorService clients = Executors.newFixedThreadPool(8);
-        try {
-            List<Future<Http.Reply>> replies = new ArrayList<>();
-            for (int i = 0; i < 40; i++) {
-                String body = "{\"n\":" + i + "}";
-                replies.add(clients.submit(() -> http.post("script/counter", body)));
-            }
-            for (int i = 0; i < 40; i++) {
-                JsonObject result = ok(replies.get(i).get());
-                assertEquals(1, result.getInt("count"), "top-level state is per request");
-                assertEquals(i, result.getInt("n"), "no cross-talk between concurrent runs");
-                assertFalse(result.getString("leaked").equals("number"), "no global survives");
-            }
-        } finally {
-            clients.shutdownNow();
+        List<Http.Reply> replies = concurrently(8, 40, i -> http.post("script/counter", "{\"n\":" + i + "}"));
+        for (int i = 0; i < 40; i++) {
+            JsonObject result = ok(replies.get(i));
+            assertEquals(1, result.getInt("count"), "top-level state is per request");
+            assertEquals(i, result.getInt("n"), "no cross-talk between concurrent runs");
+            assertFalse(result.getString("leaked").equals("number"), "no global survives");
         }
     }
 
