@@ -86,7 +86,12 @@ class RunawayScriptTest {
                 () -> fixture.run(script, "{}", LIMITS));
         long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
 
-        assertEquals(runaway.reason(), aborted.getReason());
+        if (runaway.reason() == AbortReason.ALLOCATION && aborted.getReason() == AbortReason.TIMEOUT) {
+            // on a starved CPU the deadline can come before the allocation budget is spent: still a correct stop
+            assertTrue(elapsedMs >= TIMEOUT_MS, runaway.name() + " timed out early, after " + elapsedMs + " ms");
+        } else {
+            assertEquals(runaway.reason(), aborted.getReason());
+        }
         assertTrue(elapsedMs <= TIMEOUT_MS + GRACE_MS, runaway.name() + " took " + elapsedMs + " ms");
         fixture.assertHealthy();
     }
