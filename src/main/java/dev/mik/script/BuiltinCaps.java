@@ -9,8 +9,10 @@ package dev.mik.script;
  * <p>The caps, each a {@code RangeError} when exceeded:
  * <ul>
  * <li>{@link ScriptSandbox#MAX_STRING_LENGTH}: result length of {@code repeat}, {@code padStart},
- * {@code padEnd}, {@code Array.prototype.join} (and so {@code toString}), {@code String.prototype.concat};
- * {@code +} is capped by the same number in mik's ConsString.</li>
+ * {@code padEnd}, {@code Array.prototype.join} (and so {@code toString}), {@code String.prototype.concat},
+ * {@code replace} and {@code replaceAll}; {@code +} is capped by the same number in mik's ConsString. A replacement
+ * string's expansion ({@code $&}, {@code $`}, {@code $'}, {@code $n}) is measured over the matches before the
+ * result is built; a replacer function's results are counted as they are returned.</li>
  * <li>{@link #MAX_ARRAY_LENGTH}: length of the array any {@code Array.prototype} walking method accepts (a
  * sparse {@code a[1e9]=1; a.indexOf(2)} otherwise runs for seconds), of {@code concat}'s and {@code split}'s
  * result, of {@code Array.from}, and the {@code n} of {@code fill}.</li>
@@ -80,6 +82,152 @@ final class BuiltinCaps {
           // ES string methods Nashorn lacks, written here so no Java String method is reachable
           var nativeSplit = SP.split, nativeJoin = AP.join, nativeSort = AP.sort, nativeStringify = JSON.stringify,
               nativeIndexOf = SP.indexOf, nativeReplace = SP.replace, SafeRegExp = global.RegExp;
+          var objectToString = Object.prototype.toString, RegExpPrototype = SafeRegExp.prototype,
+              nativeArrayIndexOf = AP.indexOf;
+
+          // replace: the native one builds its whole result inside one call, so a short input with a long
+          // replacement ('a'.repeat(4000).replace(/a/g, 'b'.repeat(8e6))) allocates gigabytes before any guard
+          // looks. The expansion of a replacement string is measured before anything is built; the results of
+          // a replacer function are counted as they come.
+          function isRegExp(value) {
+            // what the native replace takes as a regular expression: a Symbol.toStringTag cannot fake the class,
+            // and RegExp.prototype (of class RegExp too) is converted to a string like any other object
+            return value !== RegExpPrototype && objectToString.call(value) === '[object RegExp]';
+          }
+          // label: 'replace result length' or 'replaceAll result length', for the RangeError
+          function boundedReplace(s, pattern, replacement, label) {
+            var regExp = typeof pattern === 'object' && pattern !== null && isRegExp(pattern);
+            if (!regExp) { pattern = String(pattern); }   // converted once, so a dry run and the replace agree
+            if (typeof replacement === 'function') {
+              return replaceCounting(s, pattern, replacement, label);
+            }
+            var template = typeof replacement === 'string' ? replacement : String(replacement);
+            if (replacementBound(s.length, regExp && pattern.global ? s.length + 1 : 1, template,
+                regExp ? pattern : null) > MAX_STRING) {
+              measureReplacement(s, pattern, template, label);
+            }
+            return nativeReplace.call(s, pattern, template);
+          }
+          function replaceCounting(s, pattern, replacer, label) {
+            var grown = 0;
+            function counted(match, offset, piece) {
+              if (typeof piece !== 'string') { piece = String(piece); }
+              grown += piece.length - match.length;
+              // what the native has built so far: the input up to this match's end, every match replaced
+              limit(label, (typeof offset === 'number' ? offset : 0) + match.length + grown, MAX_STRING);
+              return piece;
+            }
+            // the native passes (match, groups..., offset, input); with fewer than ten groups (known from the
+            // pattern's '(' count) they are forwarded without an arguments object, which costs ~250 bytes a match
+            var replaced = nativeReplace.call(s, pattern, parenCount(pattern) < 10
+              ? function (a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11) {
+                  var f = replacer;
+                  return typeof a1 === 'number' ? counted(a0, a1, f(a0, a1, a2))
+                    : typeof a2 === 'number' ? counted(a0, a2, f(a0, a1, a2, a3))
+                    : typeof a3 === 'number' ? counted(a0, a3, f(a0, a1, a2, a3, a4))
+                    : typeof a4 === 'number' ? counted(a0, a4, f(a0, a1, a2, a3, a4, a5))
+                    : typeof a5 === 'number' ? counted(a0, a5, f(a0, a1, a2, a3, a4, a5, a6))
+                    : typeof a6 === 'number' ? counted(a0, a6, f(a0, a1, a2, a3, a4, a5, a6, a7))
+                    : typeof a7 === 'number' ? counted(a0, a7, f(a0, a1, a2, a3, a4, a5, a6, a7, a8))
+                    : typeof a8 === 'number' ? counted(a0, a8, f(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9))
+                    : typeof a9 === 'number' ? counted(a0, a9, f(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10))
+                    : counted(a0, a10, f(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11));
+                }
+              : function (match) {
+                  var piece = nativeApply.call(replacer, undefined, arguments);
+                  return counted(match, arguments[arguments.length - 2], piece);
+                });
+            limit(label, replaced.length, MAX_STRING);
+            return replaced;
+          }
+          // at least the number of capture groups: a string pattern has none
+          function parenCount(pattern) {
+            if (typeof pattern === 'string') { return 0; }
+            var source = pattern.source, n = 0, i = source.indexOf('(');
+            while (i >= 0 && n < 10) { n++; i = source.indexOf('(', i + 1); }
+            return n;
+          }
+          // an upper bound of the result's length from the replacement string alone, so that the usual replace
+          // needs no dry run: each template character gives at most one character per match; $& inserts at
+          // most the input in all (matches do not overlap), and so does $n unless the pattern looks around (a
+          // group in a lookahead may lie beyond its match); $` and $' insert at most the input per match
+          var lookaround = /\\(\\?[^:]/, nativeTest = RegExpPrototype.test;
+          function replacementBound(length, most, template, regExp) {
+            var i = template.indexOf('$');
+            var inAll = 0, perMatch = 0, groupsInAll = null;
+            while (i >= 0) {
+              tick();
+              var next = template.charAt(i + 1);
+              if (next === '&') {
+                inAll++;
+              } else if (next === '`' || next === "'") {
+                perMatch++;
+              } else if (next >= '0' && next <= '9') {
+                if (groupsInAll === null) {
+                  groupsInAll = regExp === null || !callWith(nativeTest, lookaround, regExp.source);
+                }
+                if (groupsInAll) { inAll++; } else { perMatch++; }
+              }
+              i = template.indexOf('$', next === '$' ? i + 2 : i + 1);
+            }
+            return length + most * template.length + inAll * length + perMatch * most * length;
+          }
+          // the exact length of the native result, from a dry run that replaces every match by ''
+          function measureReplacement(s, pattern, template, label) {
+            var counts = null, grown = 0, length = s.length;
+            callWith(nativeReplace, s, pattern, function (match) {
+              tick();
+              var n = arguments.length, offset = arguments[n - 2];
+              if (counts === null) { counts = templateCounts(template, n - 3); }
+              var size = counts.literal + counts.match * match.length + counts.before * offset
+                  + counts.after * (length - offset - match.length);
+              for (var i = 0; i < counts.groups.length; i++) {
+                var group = arguments[counts.groups[i]];
+                if (group !== undefined) { size += counts.uses[i] * group.length; }
+              }
+              grown += size - match.length;
+              limit(label, offset + match.length + grown, MAX_STRING);
+              return '';
+            });
+            limit(label, length + grown, MAX_STRING);
+          }
+          // how often each part occurs in a replacement string, read as Nashorn's appendReplacement reads it:
+          // $$, $&, $`, $', $n and $nn (up to the group count only; $0 stays text); any other $ stays text
+          function templateCounts(template, groupCount) {
+            var counts = { literal: 0, match: 0, before: 0, after: 0, groups: [], uses: [] };
+            var n = template.length, i = 0;
+            while (i < n) {
+              tick();
+              var dollar = callWith(nativeIndexOf, template, '$', i);
+              if (dollar < 0) { counts.literal += n - i; break; }
+              counts.literal += dollar - i;
+              i = dollar + 1;
+              if (i === n) { counts.literal++; break; }
+              var next = template.charAt(i), digit = template.charCodeAt(i) - 48;
+              if (digit >= 0 && digit <= 9 && digit <= groupCount) {
+                var ref = digit;
+                i++;
+                var second = i < n ? template.charCodeAt(i) - 48 : -1;
+                if (digit < groupCount && second >= 0 && second <= 9
+                    && digit * 10 + second <= groupCount && digit * 10 + second > 0) {
+                  ref = digit * 10 + second;
+                  i++;
+                }
+                if (ref === 0) {
+                  counts.literal += 2;
+                } else {
+                  var at = callWith(nativeArrayIndexOf, counts.groups, ref);
+                  if (at < 0) { at = counts.groups.length; counts.groups.push(ref); counts.uses.push(0); }
+                  counts.uses[at]++;
+                }
+              } else if (next === '$') { counts.literal++; i++; }
+              else if (next === '&') { counts.match++; i++; }
+              else if (next === '`') { counts.before++; i++; }
+              else if (next === "'") { counts.after++; i++; }
+              else { counts.literal++; }
+            }
+            return counts;
+          }
           function repeatString(s, count, what) {
             var n = floor(+count) || 0;
             if (n < 0 || n === Infinity) { throw new RangeError(what + ': invalid count ' + count); }
@@ -129,14 +277,18 @@ final class BuiltinCaps {
             },
             trimStart: function trimStart() { return toStringFor(this, 'trimStart').replace(/^\\s+/, ''); },
             trimEnd: function trimEnd() { return toStringFor(this, 'trimEnd').replace(/\\s+$/, ''); },
+            replace: function replace(pattern, replacement) {
+              return boundedReplace(toStringFor(this, 'replace'), pattern, replacement, 'replace result length');
+            },
             replaceAll: function replaceAll(search, replacement) {
               var s = toStringFor(this, 'replaceAll');
-              if (search instanceof SafeRegExp) {
+              if (isRegExp(search)) {
                 if (!search.global) { throw new TypeError('replaceAll needs a global (/g) regular expression'); }
-                return callWith(nativeReplace, s, search, replacement);
+                return boundedReplace(s, search, replacement, 'replaceAll result length');
               }
-              var pattern = new SafeRegExp(String(search).replace(/[\\\\^$.*+?()[\\]{}|]/g, '\\\\$&'), 'g');
-              return callWith(nativeReplace, s, pattern, replacement);
+              var escaped = boundedReplace(String(search), /[\\\\^$.*+?()[\\]{}|]/g, '\\\\$&',
+                  'replaceAll pattern length');
+              return boundedReplace(s, new SafeRegExp(escaped, 'g'), replacement, 'replaceAll result length');
             },
             split: function split(separator, count) {
               var s = toStringFor(this, 'split');

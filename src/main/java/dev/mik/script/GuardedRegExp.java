@@ -1,6 +1,7 @@
 package dev.mik.script;
 
 import java.lang.reflect.Field;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -21,14 +22,19 @@ public final class GuardedRegExp extends JdkRegExp {
     static final int CHARS_PER_CHECK = 4096;
     /** Compiled expressions kept for reuse: a literal in a loop is compiled on every evaluation otherwise. */
     static final int CACHE_SIZE = 256;
+    /**
+     * Longest source kept in the cache. A compiled pattern costs about ten bytes per source character, and the
+     * cache outlives the run, so {@code new RegExp(hugeText + input.n)} must not leave its pattern behind for
+     * the next requests. Longer expressions are compiled for each use.
+     */
+    static final int MAX_CACHED_SOURCE_LENGTH = 4 * 1024;
+    /** Characters of all cached keys (flags, '/', source) together; the least recently used leave first. */
+    static final int MAX_CACHED_SOURCE_CHARS = 256 * 1024;
 
     private static final Field PATTERN = patternField();
-    private static final Map<String, GuardedRegExp> CACHE = new LinkedHashMap<>(CACHE_SIZE, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, GuardedRegExp> eldest) {
-            return size() > CACHE_SIZE;
-        }
-    };
+    /** Guarded by itself; in access order, so iteration starts at the least recently used. */
+    private static final Map<String, GuardedRegExp> CACHE = new LinkedHashMap<>(CACHE_SIZE, 0.75f, true);
+    private static int cachedKeyChars;
 
     private final Pattern pattern;
 
@@ -43,6 +49,9 @@ public final class GuardedRegExp extends JdkRegExp {
 
     /** A compiled expression for this source and these flags; instances are immutable and shared. */
     public static GuardedRegExp of(String source, String flags) throws ParserException {
+        if (source.length() > MAX_CACHED_SOURCE_LENGTH) {
+            return new GuardedRegExp(source, flags);
+        }
         String key = flags + '/' + source;
         synchronized (CACHE) {
             GuardedRegExp cached = CACHE.get(key);
@@ -52,9 +61,27 @@ public final class GuardedRegExp extends JdkRegExp {
         }
         GuardedRegExp compiled = new GuardedRegExp(source, flags);
         synchronized (CACHE) {
-            CACHE.put(key, compiled);
+            if (CACHE.put(key, compiled) == null) {
+                cachedKeyChars += key.length();
+            }
+            Iterator<Map.Entry<String, GuardedRegExp>> eldest = CACHE.entrySet().iterator();
+            while (CACHE.size() > CACHE_SIZE || cachedKeyChars > MAX_CACHED_SOURCE_CHARS) {
+                cachedKeyChars -= eldest.next().getKey().length();
+                eldest.remove();
+            }
         }
         return compiled;
+    }
+
+    /** What the cache holds now. */
+    static CacheUsage cacheUsage() {
+        synchronized (CACHE) {
+            return new CacheUsage(CACHE.size(), cachedKeyChars);
+        }
+    }
+
+    /** @param keyChars characters of the cached keys, bounded by {@link #MAX_CACHED_SOURCE_CHARS} */
+    record CacheUsage(int entries, int keyChars) {
     }
 
     @Override

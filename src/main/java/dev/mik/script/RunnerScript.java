@@ -7,6 +7,11 @@ package dev.mik.script;
  * Java and the script; the guard is the one Java object, and only this code and the instrumented calls hold it.
  *
  * <p>Console messages are cut at {@link #MAX_LOG_LENGTH} characters; objects are logged as JSON.
+ *
+ * <p>{@code host.call(module, options)} never throws for a bad argument: a module that is not a string is
+ * converted with {@code String(module)}, and options that are not an object (or null/undefined) reach the host
+ * as JSON that is not an object, so the host's validation answers {@code {status: 400, error: "INVALID_NAME"}}
+ * or {@code {status: 400, error: "BAD_REQUEST"}} as a result.
  */
 final class RunnerScript {
 
@@ -84,15 +89,22 @@ final class RunnerScript {
           function hostFor(g, results) {
             return freeze({
               call: freeze(function call(module, options) {
-                if (typeof module !== 'string') {
-                  throw new TypeError('host.call(module, options): module must be a string');
+                // failures are results: the host answers a bad name with 400 INVALID_NAME and options that are
+                // not a JSON object with 400 BAD_REQUEST, so neither is thrown here
+                var name = typeof module === 'string' ? module
+                    : typeof module === 'symbol' ? module.toString() : String(module);
+                var json;
+                if (options === undefined || options === null) {
+                  json = '{}';
+                } else if (typeof options === 'object') {
+                  json = stringify(options, undefined, undefined, MAX_JSON);
                 }
-                if (options !== undefined && options !== null && typeof options !== 'object') {
-                  throw new TypeError('host.call(module, options): options must be an object');
+                if (typeof json !== 'string') {
+                  // a number, string, boolean, function or symbol (or a toJSON giving undefined): a JSON string
+                  // naming its type, which the host rejects as not an object
+                  json = '"' + typeof options + '"';
                 }
-                var json = options === undefined || options === null ? '{}'
-                    : stringify(options, undefined, undefined, MAX_JSON);
-                var result = parse(g.call(module, json));
+                var result = parse(g.call(name, json));
                 results.push(result);
                 return result;
               })
