@@ -2,6 +2,7 @@ package dev.mik.run;
 
 import com.dylibso.chicory.runtime.ChicoryInterruptedException;
 import dev.mik.config.MikConfig;
+import dev.mik.observability.LogText;
 import dev.mik.observability.Metrics;
 import dev.mik.problem.ProblemException;
 import dev.mik.problem.ProblemType;
@@ -10,7 +11,6 @@ import dev.mik.wasm.HandlerFailureException;
 import dev.mik.wasm.MemoryLimitException;
 import dev.mik.wasm.OutputLimitException;
 import dev.mik.wasm.WagiOutput;
-import dev.mik.observability.LogText;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -68,11 +68,33 @@ public class HandlerPool {
     @Inject
     Metrics metrics;
 
+    @Resource
+    ManagedScheduledExecutorService scheduler;
+
+    private ScheduledFuture<?> sweeper;
+
     @PostConstruct
-    void registerGauges() {
+    void start() {
         metrics.gauge("mik_handlers_in_flight", gate::inFlight);
         metrics.gauge("mik_handler_threads_busy", guestsRunning::get);
         metrics.gauge("mik_modules_loaded", catalog::size);
+        sweeper = scheduler.scheduleWithFixedDelay(this::sweep, SWEEP_SECONDS, SWEEP_SECONDS, TimeUnit.SECONDS);
+    }
+
+    @PreDestroy
+    void stop() {
+        sweeper.cancel(false);
+    }
+
+    /** Releases deleted modules (their compilation, ready instances, breaker and counters) without a request. */
+    private void sweep() {
+        try {
+            for (String removed : catalog.sweep(config.handlersDir())) {
+                gate.forget(removed);
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Could not check the handlers directory for removed modules", e);
+        }
     }
 
     /**
