@@ -31,6 +31,8 @@ public class MikConfig {
     public static final String SCRIPT_MEMORY_MAX_BYTES = "mik.script.memory-max-bytes";
     public static final String SCRIPT_CONCURRENCY_MAX = "mik.script.concurrency.max";
     public static final String SCRIPT_MAX_SOURCE_BYTES = "mik.script.max-source-bytes";
+    public static final String MEMORY_POOL_PERCENT = "mik.memory.pool-percent";
+    public static final String MEMORY_WAIT_MS = "mik.memory.wait-ms";
 
     private static final long MIB = 1024 * 1024;
 
@@ -103,6 +105,20 @@ public class MikConfig {
 
     public long scriptMaxSourceBytes() {
         return positive(SCRIPT_MAX_SOURCE_BYTES, MIB);
+    }
+
+    /** Share of the JVM's maximum heap that running handlers and scripts may hold together; read at start-up. */
+    public int memoryPoolPercent() {
+        long value = positive(MEMORY_POOL_PERCENT, 50);
+        if (value > 90) {
+            throw new InvalidConfigException(MEMORY_POOL_PERCENT, value, "must be at most 90 (the server needs heap too)");
+        }
+        return (int) value;
+    }
+
+    /** How long a run may wait for memory other runs are giving back before it is refused. */
+    public long memoryWaitMs() {
+        return atLeastZero(MEMORY_WAIT_MS, 100);
     }
 
     private String string(String key, String fallback) {

@@ -1,0 +1,150 @@
+package dev.mik.memory;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class MemoryPoolTest {
+
+    @Test
+    void refusesWhatDoesNotFitAndTakesNothingForIt() {
+        MemoryPool pool = new MemoryPool(100);
+        MemoryPool.Reservation first = pool.tryReserve(60);
+        assertNotNull(first);
+        assertNull(pool.tryReserve(41));
+        assertEquals(60, pool.reserved());
+        assertFalse(first.grow(41));
+        assertEquals(60, first.held());
+        assertTrue(first.grow(40));
+        assertEquals(100, pool.reserved());
+        assertEquals(2, pool.refusals());
+    }
+
+    @Test
+    void closingGivesEverythingBackOnce() {
+        MemoryPool pool = new MemoryPool(100);
+        MemoryPool.Reservation reservation = pool.tryReserve(30);
+        reservation.grow(50);
+        reservation.close();
+        reservation.close();
+        assertEquals(0, pool.reserved());
+        assertFalse(reservation.grow(1), "a closed reservation takes nothing");
+        assertEquals(0, pool.reserved());
+    }
+
+    @Test
+    void resizeFollowsUseBothWays() {
+        MemoryPool pool = new MemoryPool(100);
+        MemoryPool.Reservation reservation = pool.tryReserve(10);
+        assertTrue(reservation.resize(70));
+        assertEquals(70, pool.reserved());
+        assertTrue(reservation.resize(20));
+        assertEquals(20, pool.reserved());
+        assertFalse(reservation.resize(101));
+        assertEquals(20, reservation.held());
+    }
+
+    @Test
+    void aWaitingReservationGetsWhatAnotherRunGivesBack() throws Exception {
+        MemoryPool pool = new MemoryPool(100);
+        MemoryPool.Reservation holder = pool.tryReserve(100);
+        ExecutorService executor = Executors.newSingleThreadExecutor();
+        try {
+            Future<MemoryPool.Reservation> waiter = executor.submit(() -> pool.reserve(50, 10_000));
+            Thread.sleep(50);
+            assertFalse(waiter.isDone(), "it waits while the pool is full");
+            holder.close();
+            MemoryPool.Reservation got = waiter.get(10, TimeUnit.SECONDS);
+            assertNotNull(got);
+            assertEquals(50, pool.reserved());
+        } finally {
+            executor.shutdownNow();
+        }
+    }
+
+    @Test
+    void aWaitIsBoundedAndALargerThanPoolRequestDoesNotWait() throws Exception {
+        MemoryPool pool = new MemoryPool(100);
+        pool.tryReserve(100);
+        long started = System.nanoTime();
+        assertNull(pool.reserve(1, 50));
+        assertTrue(System.nanoTime() - started >= TimeUnit.MILLISECONDS.toNanos(45));
+        started = System.nanoTime();
+        assertNull(pool.reserve(101, 10_000));
+        assertTrue(System.nanoTime() - started < TimeUnit.SECONDS.toNanos(5));
+    }
+
+    @Test
+    void capacityIsAShareOfTheHeap() {
+        assertEquals(500, MemoryPool.capacityFor(1000, 50));
+        assertEquals(40, MemoryPool.capacityFor(100, 40));
+        assertEquals(1, MemoryPool.capacityFor(10, 1));
+    }
+
+    /**
+     * 10 000 runs on 8 threads, each reserving, growing at random and then ending by close, by an exception or by
+     * a refused growth: the pool never hands out more than it has and ends with nothing reserved.
+     */
+    @Test
+    void aStormOfRunsLeaksNothingAndNeverOvercommits() throws Exception {
+        long capacity = 1_000_000;
+        MemoryPool pool = new MemoryPool(capacity);
+        AtomicLong peak = new AtomicLong();
+        int threads = 8;
+        int runsPerThread = 1_250;
+        ExecutorService executor = Executors.newFixedThreadPool(threads);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<Integer>> futures = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            Random random = new Random(42 + t);
+            futures.add(executor.submit(() -> {
+                start.await();
+                int completed = 0;
+                for (int run = 0; run < runsPerThread; run++) {
+                    try (MemoryPool.Reservation reservation = pool.reserve(random.nextInt(50_000), 5)) {
+                        if (reservation == null) {
+                            completed++;
+                            continue;
+                        }
+                        for (int step = 0; step < 5; step++) {
+                            if (!reservation.grow(random.nextInt(100_000))) {
+                                break;
+                            }
+                            peak.accumulateAndGet(pool.reserved(), Math::max);
+                            if (random.nextInt(20) == 0) {
+                                throw new IllegalStateException("the run failed");
+                            }
+                        }
+                    } catch (IllegalStateException expected) {
+                        // an exception path must give the bytes back as well
+                    }
+                    completed++;
+                }
+                return completed;
+            }));
+        }
+        start.countDown();
+        int total = 0;
+        for (Future<Integer> future : futures) {
+            total += future.get(60, TimeUnit.SECONDS);
+        }
+        executor.shutdownNow();
+        assertEquals(threads * runsPerThread, total);
+        assertEquals(0, pool.reserved(), "every byte came back");
+        assertTrue(peak.get() <= capacity, "never more than the capacity out: " + peak.get());
+        assertTrue(pool.refusals() > 0, "the storm was big enough to be refused sometimes");
+    }
+}
