@@ -48,7 +48,8 @@ public final class RunGuard {
     private Throwable unexpected;
     private String inputProblem;
     private String resultProblem;
-    private int passthroughCall = ScriptResult.NO_PASSTHROUGH;
+    private int returnedCall = ScriptResult.NO_PASSTHROUGH;
+    private boolean returnedCallEdited;
     private String resultJson;
 
     RunGuard(ScriptLimits limits, HostBridge host, ScriptConsole console) {
@@ -230,9 +231,15 @@ public final class RunGuard {
         resultProblem = problem;
     }
 
-    /** The run's outcome, reported by the runner once the script returned. */
-    public void finish(int passthroughCall, String json) {
-        this.passthroughCall = passthroughCall;
+    /**
+     * The run's outcome, reported by the runner once the script returned.
+     *
+     * @param call   index of the {@code host.call} result object the script returned, or -1
+     * @param edited whether that object's JSON differs from what the host answered
+     */
+    public void finish(int call, boolean edited, String json) {
+        this.returnedCall = call;
+        this.returnedCallEdited = edited;
         this.resultJson = json;
     }
 
@@ -252,8 +259,12 @@ public final class RunGuard {
         return resultProblem;
     }
 
-    int passthroughCall() {
-        return passthroughCall;
+    int returnedCall() {
+        return returnedCall;
+    }
+
+    boolean returnedCallEdited() {
+        return returnedCallEdited;
     }
 
     String resultJson() {

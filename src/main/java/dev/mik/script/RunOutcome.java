@@ -53,7 +53,10 @@ final class RunOutcome {
         if (guard.resultJson() == null) {
             throw new IllegalStateException("script " + scriptName + " ended without a result");
         }
-        return new ScriptResult(guard.passthroughCall(), guard.resultJson());
+        int call = guard.returnedCall();
+        return guard.returnedCallEdited()
+                ? new ScriptResult(ScriptResult.NO_PASSTHROUGH, call, guard.resultJson())
+                : new ScriptResult(call, ScriptResult.NO_PASSTHROUGH, guard.resultJson());
     }
 
     /** The innermost frame in the script's own file; errors raised by the runtime point at the calling line. */

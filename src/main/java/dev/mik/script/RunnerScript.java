@@ -86,7 +86,7 @@ final class RunnerScript {
             return freeze({ log: writer('log'), info: writer('info'), warn: writer('warn'), error: writer('error') });
           }
 
-          function hostFor(g, results) {
+          function hostFor(g, results, texts) {
             return freeze({
               call: freeze(function call(module, options) {
                 // failures are results: the host answers a bad name with 400 INVALID_NAME and options that are
@@ -104,8 +104,10 @@ final class RunnerScript {
                   // naming its type, which the host rejects as not an object
                   json = '"' + typeof options + '"';
                 }
-                var result = parse(g.call(name, json));
+                var text = g.call(name, json);
+                var result = parse(text);
                 results.push(result);
+                texts.push(text);
                 return result;
               })
             });
@@ -122,10 +124,10 @@ final class RunnerScript {
               }
             }
             var request = deepFreeze(parse(requestText));
-            var results = [];
+            var results = [], texts = [];
             var main = factory(g, safeThrow);
-            var value = main(input, request, hostFor(g, results), consoleFor(g));
-            var passthrough = value !== null && typeof value === 'object' ? results.indexOf(value) : -1;
+            var value = main(input, request, hostFor(g, results, texts), consoleFor(g));
+            var call = value !== null && typeof value === 'object' ? results.indexOf(value) : -1;
             var json;
             try {
               json = stringify(value, undefined, undefined, MAX_JSON);
@@ -133,7 +135,10 @@ final class RunnerScript {
               if (e instanceof TypeError || e instanceof RangeError) { g.rejectResult(String(e.message)); return; }
               throw e;
             }
-            g.finish(passthrough, json === undefined ? 'null' : json);
+            // a returned result is passed through only as the host answered it; one the script changed (a deleted
+            // field, a new status) is answered as changed
+            var edited = call >= 0 && json !== stringify(parse(texts[call]), undefined, undefined, MAX_JSON);
+            g.finish(call, edited, json === undefined ? 'null' : json);
           });
         })
         """;

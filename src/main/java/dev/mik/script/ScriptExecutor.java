@@ -16,14 +16,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
-import jakarta.json.JsonNumber;
-import jakarta.json.JsonObject;
-import jakarta.json.JsonValue;
-import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -122,7 +116,10 @@ public class ScriptExecutor {
         if (result.isPassthrough()) {
             return passthrough(bridge.outcome(result.passthroughCall()));
         }
-        return respond(result.json());
+        if (result.isEditedCall()) {
+            return RunResource.toHttp(ScriptResponses.editedCall(name, result.json()));
+        }
+        return RunResource.toHttp(ScriptResponses.value(name, result.json()));
     }
 
     private static ProblemException aborted(String name, ScriptAbortedException e, ScriptLimits limits) {
@@ -149,20 +146,6 @@ public class ScriptExecutor {
             return problems.render(failed.problem());
         }
         return RunResource.toHttp(((HostCallBridge.Answered) outcome).response());
-    }
-
-    /** An object with a numeric {@code status} of 100–599 sets the status; anything else is a 200. */
-    private static Response respond(String json) {
-        int status = 200;
-        JsonValue value;
-        try (var reader = Json.createReader(new StringReader(json))) {
-            value = reader.readValue();
-        }
-        if (value instanceof JsonObject object && object.get("status") instanceof JsonNumber number
-                && number.isIntegral() && number.intValue() >= 100 && number.intValue() <= 599) {
-            status = number.intValue();
-        }
-        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(json).build();
     }
 
     private static void log(String script, String requestId, String level, String message) {

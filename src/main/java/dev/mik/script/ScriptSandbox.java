@@ -85,28 +85,35 @@ public final class ScriptSandbox implements AutoCloseable {
             throw new ScriptCompileException(name, 1, "the script is longer than " + MAX_SOURCE_LENGTH + " characters");
         }
         synchronized (compileLock) {
-            JsParser parser = new JsParser();
-            FunctionNode module = parser.parseModule(name, source);
-            ModuleRewriter.Body body = ModuleRewriter.rewrite(name, source, module);
-            String factorySource = FACTORY_PREFIX + body.text() + "\n;return " + body.mainName() + "(input);}})";
-            String instrumented = GuardInjector.instrument(name, factorySource,
-                    parser.parseScript(name, factorySource));
-            String problem = GuardVerifier.verify(parser.parseScript(name, instrumented));
-            if (problem != null) {
-                throw new ScriptCompileException(name, 1, "the script could not be instrumented safely: " + problem);
-            }
             try {
-                return new CompiledScript(name, this, (ScriptObjectMirror) evaluate(name, instrumented), instrumented);
-            } catch (ScriptException e) {
-                throw new ScriptCompileException(name, Math.max(1, e.getLineNumber()),
-                        JsParser.describe(e.getMessage()));
-            } catch (RuntimeException | AssertionError e) {
-                // Nashorn parses some ES6 forms it cannot compile: spread, destructuring, an arrow directly in ?:
-                throw new ScriptCompileException(name, JsParser.lineIn(name, e.getMessage()),
-                        JsParser.describe(e.getMessage()));
+                return compileChecked(name, source);
             } catch (StackOverflowError e) {
+                // a long chain like 1+1+…+1 overflows the parser, the rewriter or the compiler, whichever is deepest
                 throw new ScriptCompileException(name, 1, "the script nests too deeply to be compiled");
             }
+        }
+    }
+
+    private CompiledScript compileChecked(String name, String source) throws ScriptCompileException {
+        JsParser parser = new JsParser();
+        FunctionNode module = parser.parseModule(name, source);
+        ModuleRewriter.Body body = ModuleRewriter.rewrite(name, source, module);
+        String factorySource = FACTORY_PREFIX + body.text() + "\n;return " + body.mainName() + "(input);}})";
+        String instrumented = GuardInjector.instrument(name, factorySource,
+                parser.parseScript(name, factorySource));
+        String problem = GuardVerifier.verify(parser.parseScript(name, instrumented));
+        if (problem != null) {
+            throw new ScriptCompileException(name, 1, "the script could not be instrumented safely: " + problem);
+        }
+        try {
+            return new CompiledScript(name, this, (ScriptObjectMirror) evaluate(name, instrumented), instrumented);
+        } catch (ScriptException e) {
+            throw new ScriptCompileException(name, Math.max(1, e.getLineNumber()),
+                    JsParser.describe(e.getMessage()));
+        } catch (RuntimeException | AssertionError e) {
+            // Nashorn parses some ES6 forms it cannot compile: spread, destructuring, an arrow directly in ?:
+            throw new ScriptCompileException(name, JsParser.lineIn(name, e.getMessage()),
+                    JsParser.describe(e.getMessage()));
         }
     }
 

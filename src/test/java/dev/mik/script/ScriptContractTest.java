@@ -1,6 +1,7 @@
 package dev.mik.script;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -157,6 +158,30 @@ class ScriptContractTest {
         ScriptResult result = fixture.runBody("var r = host.call('a', {}); return {status: r.status, body: r.body};");
 
         assertEquals(-1, result.passthroughCall());
+    }
+
+    @Test
+    void aHostCallResultChangedBeforeItIsReturnedIsNotPassedThrough() throws Exception {
+        ScriptResult deleted = fixture.runBody("var r = host.call('a', {}); delete r.body.module; return r;");
+        assertEquals(-1, deleted.passthroughCall());
+        assertEquals(0, deleted.editedCall());
+        assertFalse(deleted.json().contains("\"module\""), deleted.json());
+
+        ScriptResult restatused = fixture.runBody("host.call('a', {}); var r = host.call('b', {}); r.status = 418;"
+                + " return r;");
+        assertEquals(1, restatused.editedCall());
+        assertTrue(restatused.json().startsWith("{\"status\":418,"), restatused.json());
+
+        ScriptResult readOnly = fixture.runBody("var r = host.call('a', {}); var s = r.body.module; return r;");
+        assertEquals(0, readOnly.passthroughCall(), "reading a result does not change it");
+        assertEquals(-1, readOnly.editedCall());
+    }
+
+    @Test
+    void aScriptTooDeepForTheCompilerIsACompileErrorNotAStackOverflow() {
+        ScriptCompileException e = assertThrows(ScriptCompileException.class,
+                () -> fixture.compile("export default function (input) { return 1" + "+1".repeat(30_000) + "; }"));
+        assertTrue(e.getMessage().contains("nests too deeply"), e.getMessage());
     }
 
     @Test

@@ -36,7 +36,7 @@ class ScriptIT extends ServerTest {
     @Deployment(testable = false)
     static WebArchive deployment() {
         MikDeployment deployment = MikDeployment.named(NAME)
-                .handler("echo").fixture("respond").fixture("status").fixture("trap").fixture("loop")
+                .handler("echo").handler("auth").fixture("respond").fixture("status").fixture("trap").fixture("loop")
                 .config("mik.script.timeout-ms", SCRIPT_TIMEOUT_MS)
                 .config("mik.script.max-calls", MAX_CALLS)
                 .config("mik.script.memory-max-bytes", 64 * 1024 * 1024)
@@ -88,6 +88,49 @@ class ScriptIT extends ServerTest {
         assertEquals(expected, reply.status(), reply::toString);
         assertTrue(reply.header("Content-Type").startsWith("application/json"));
         assertEquals("not acceptable", reply.json().getString("error"));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"100", "101", "103", "199"})
+    void aScriptCannotAnswerWithAnInterimStatus(int status) {
+        var reply = http.post("script/status", "{\"status\":" + status + "}");
+        assertProblem(reply, 500, "script-error");
+        assertTrue(reply.json().getString("detail").contains("status " + status), reply::toString);
+    }
+
+    @Test
+    void aChangedHostCallResultIsAnsweredAsChanged() throws Exception {
+        Path scripts = MikDeployment.scriptsDirOf(NAME);
+        String call = "var r = host.call('auth', {path: '/verify', body: {token: 'demo-token-alice'}});";
+        write(scripts.resolve("redact.js"), "export default function (input) { " + call
+                + " delete r.body.email; return r; }");
+        var redacted = http.post("script/redact", "");
+        assertEquals(200, redacted.status(), redacted::toString);
+        assertTrue(redacted.header("Content-Type").startsWith("application/json"), redacted::toString);
+        assertEquals("u-alice", redacted.json().getString("userId"));
+        assertFalse(redacted.body().contains("email") || redacted.body().contains("alice@"), redacted::toString);
+
+        write(scripts.resolve("teapot.js"), "export default function (input) { " + call
+                + " r.status = 418; r.headers['x-brewed'] = 'yes'; return r; }");
+        var teapot = http.post("script/teapot", "");
+        assertEquals(418, teapot.status(), teapot::toString);
+        assertEquals("yes", teapot.header("X-Brewed"));
+        assertEquals("alice@example.com", teapot.json().getString("email"));
+
+        write(scripts.resolve("untouched.js"), "export default function (input) { " + call + " return r; }");
+        var untouched = http.post("script/untouched", "");
+        assertEquals(200, untouched.status(), untouched::toString);
+        assertEquals("alice@example.com", untouched.json().getString("email"), "unchanged results pass through");
+    }
+
+    @Test
+    void aScriptTooDeepToCompileIsAScriptErrorWithoutJavaNames() throws Exception {
+        write(MikDeployment.scriptsDirOf(NAME).resolve("deepsum.js"),
+                "export default function (input) { return 1" + "+1".repeat(30_000) + "; }");
+        var reply = http.post("script/deepsum", "");
+        assertProblem(reply, 500, "script-error");
+        assertTrue(reply.body().contains("nests too deeply"), reply::toString);
+        assertFalse(reply.body().contains("java.") || reply.body().contains("StackOverflow"), reply::toString);
     }
 
     @Test
