@@ -11,5 +11,7 @@ public enum AbortReason {
     /** the script made more {@code host.call}s than allowed */
     MAX_CALLS,
     /** the script recursed until the thread's stack ran out */
-    STACK
+    STACK,
+    /** the server's memory pool could not cover what the run allocates, or the heap is under pressure */
+    MEMORY
 }

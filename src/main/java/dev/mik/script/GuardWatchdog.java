@@ -1,25 +1,37 @@
 package dev.mik.script;
 
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Polls the guards of running scripts from the container's scheduler, so a limit trips even while an
- * iteration allocates heavily or a builtin runs between two guard calls; the next guard call then throws.
+ * Polls the guards of running scripts every {@value #PERIOD_MS} ms, so a limit trips even while an iteration
+ * allocates heavily or a builtin runs between two guard calls; the next guard call then throws.
  *
- * <p>A periodic task that throws is never run again, and every later run would go unwatched. So each poll
- * catches every {@link Throwable}, an {@link OutOfMemoryError} included (a script can fill the heap between two
- * polls), and the task keeps going. Each kind of failure is logged once, not every {@value #PERIOD_MS} ms.
+ * <p>Nothing may end the polling for good, because every later run would go unwatched:
+ * <ul>
+ * <li>each poll catches every {@link Throwable}, an {@link OutOfMemoryError} included, per guard and around the whole
+ * pass, and logs each kind of failure once;</li>
+ * <li>a periodic task that ended anyway (it threw, it was cancelled, its executor was shut down) or that has not run
+ * for {@value #STALE_MS} ms (its executor's threads are stuck or gone) is replaced when the next run starts: first
+ * on the scheduler again, and if the scheduler refuses or is stuck, on a daemon thread of the watchdog's own.</li>
+ * </ul>
  */
 final class GuardWatchdog implements AutoCloseable {
 
     static final long PERIOD_MS = 5;
+    /** A poller that has not finished a pass for this long is considered lost. */
+    static final long STALE_MS = 200;
     /** Distinct failure classes logged; later kinds are not logged. */
     static final int MAX_LOGGED_KINDS = 16;
 
@@ -27,8 +39,14 @@ final class GuardWatchdog implements AutoCloseable {
 
     private final Set<RunGuard> running = ConcurrentHashMap.newKeySet();
     private final Set<Class<?>> loggedKinds = ConcurrentHashMap.newKeySet();
+    private final ScheduledExecutorService scheduler;
     private final Consumer<RunGuard> poll;
-    private final ScheduledFuture<?> poller;
+    private final Object restartLock = new Object();
+    private volatile ScheduledFuture<?> poller;
+    private volatile Thread fallback;
+    private volatile long lastPass = System.nanoTime();
+    private volatile int restarts;
+    private volatile boolean closed;
 
     GuardWatchdog(ScheduledExecutorService scheduler) {
         this(scheduler, RunGuard::poll);
@@ -36,31 +54,113 @@ final class GuardWatchdog implements AutoCloseable {
 
     /** @param poll what one poll does to a guard; tests substitute one that fails */
     GuardWatchdog(ScheduledExecutorService scheduler, Consumer<RunGuard> poll) {
+        this.scheduler = scheduler;
         this.poll = poll;
-        this.poller = scheduler.scheduleAtFixedRate(this::pollAll, PERIOD_MS, PERIOD_MS, TimeUnit.MILLISECONDS);
+        this.poller = schedule();
     }
 
+    /** Starts watching a run; first replaces the poller if it has been lost. */
     void watch(RunGuard guard) {
         running.add(guard);
+        if (!polling()) {
+            restart();
+        }
     }
 
     void forget(RunGuard guard) {
         running.remove(guard);
     }
 
-    /** False once the periodic task has ended, which only {@link #close()} should cause. */
+    /** True while a poller is scheduled and has finished a pass within {@value #STALE_MS} ms. */
     boolean polling() {
-        return !poller.isDone();
+        if (closed) {
+            return false;
+        }
+        boolean fresh = System.nanoTime() - lastPass < TimeUnit.MILLISECONDS.toNanos(STALE_MS);
+        Thread thread = fallback;
+        if (thread != null) {
+            return thread.isAlive() && fresh;
+        }
+        ScheduledFuture<?> current = poller;
+        return current != null && !current.isDone() && fresh;
+    }
+
+    /** How often a lost poller was replaced. */
+    int restarts() {
+        return restarts;
+    }
+
+    /**
+     * Trips the {@code count} running scripts that allocated the most with {@code reason}, e.g. when the heap is
+     * under pressure; returns how many were tripped.
+     */
+    int tripHeaviest(int count, AbortReason reason) {
+        List<RunGuard> heaviest = new ArrayList<>(running);
+        heaviest.removeIf(guard -> guard.tripped() != null);
+        heaviest.sort(Comparator.comparingLong(RunGuard::allocatedByScript).reversed());
+        int tripped = 0;
+        for (RunGuard guard : heaviest.subList(0, Math.min(count, heaviest.size()))) {
+            guard.trip(reason);
+            tripped++;
+        }
+        return tripped;
+    }
+
+    private void restart() {
+        synchronized (restartLock) {
+            if (closed || polling()) {
+                return;
+            }
+            restarts++;
+            ScheduledFuture<?> old = poller;
+            boolean schedulerStuck = old != null && !old.isDone();
+            if (old != null) {
+                old.cancel(false);
+            }
+            lastPass = System.nanoTime();
+            ScheduledFuture<?> next = schedulerStuck ? null : schedule();
+            poller = next;
+            if (next != null) {
+                fallback = null;   // a fallback thread that is still alive sees this and ends
+            } else {
+                Thread thread = new Thread(this::pollForever, "mik-script-watchdog");
+                thread.setDaemon(true);
+                fallback = thread;
+                thread.start();
+            }
+            LOG.warning("Script watchdog was not polling and has been restarted ("
+                    + (poller == null ? "on its own thread" : "on the scheduler") + ")");
+        }
+    }
+
+    private ScheduledFuture<?> schedule() {
+        try {
+            return scheduler.scheduleAtFixedRate(this::pollAll, PERIOD_MS, PERIOD_MS, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            return null;
+        }
+    }
+
+    private void pollForever() {
+        while (!closed && fallback == Thread.currentThread()) {
+            pollAll();
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(PERIOD_MS));
+        }
     }
 
     private void pollAll() {
-        for (RunGuard guard : running) {
-            try {
-                poll.accept(guard);
-            } catch (Throwable e) {
-                // anything thrown here would end the periodic task and leave every later run unwatched
-                report(e);
+        try {
+            for (RunGuard guard : running) {
+                try {
+                    poll.accept(guard);
+                } catch (Throwable e) {
+                    // anything thrown here would end the periodic task and leave every later run unwatched
+                    report(e);
+                }
             }
+            lastPass = System.nanoTime();
+        } catch (Throwable e) {
+            report(e);
         }
     }
 
@@ -77,7 +177,15 @@ final class GuardWatchdog implements AutoCloseable {
 
     @Override
     public void close() {
-        poller.cancel(false);
+        closed = true;
+        ScheduledFuture<?> current = poller;
+        if (current != null) {
+            current.cancel(false);
+        }
+        Thread thread = fallback;
+        if (thread != null) {
+            LockSupport.unpark(thread);
+        }
         running.clear();
     }
 }

@@ -18,6 +18,8 @@ public final class RunGuard {
 
     /** Guard calls between two reads of the clocks and the allocation counter (~15 ns each). */
     static final int CHECK_EVERY = 1024;
+    /** Allocation covered by the memory account in one step. */
+    static final long MEMORY_STEP = 4L << 20;
     /** Console lines one run may write; later lines are dropped after one notice. */
     static final int MAX_LOG_LINES = 200;
 
@@ -35,6 +37,9 @@ public final class RunGuard {
     private final int maxCalls;
     private final HostBridge host;
     private final ScriptConsole console;
+    private final MemoryAccount memory;
+    /** Allocation the memory account already covers; the next step is asked for when it is passed. */
+    private volatile long covered;
 
     private volatile AbortReason tripped;
     /** Work done by the host inside {@code host.call} (e.g. compiling a module on first use) is not the script's. */
@@ -53,6 +58,10 @@ public final class RunGuard {
     private String resultJson;
 
     RunGuard(ScriptLimits limits, HostBridge host, ScriptConsole console) {
+        this(limits, host, console, MemoryAccount.UNLIMITED);
+    }
+
+    RunGuard(ScriptLimits limits, HostBridge host, ScriptConsole console, MemoryAccount memory) {
         this.deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(limits.timeoutMs());
         this.cpuLimit = TimeUnit.MILLISECONDS.toNanos(limits.cpuMs());
         this.cpuBase = THREADS.getCurrentThreadCpuTime();
@@ -61,6 +70,7 @@ public final class RunGuard {
         this.maxCalls = limits.maxCalls();
         this.host = host;
         this.console = console;
+        this.memory = memory;
     }
 
     /** The guard of the run on this thread, or null; the guarded regex engine reads it. */
@@ -165,10 +175,35 @@ public final class RunGuard {
         if (cpuTime >= 0 && cpuBase >= 0 && cpuTime - cpuBase - hostCpu > cpuLimit) {
             return AbortReason.CPU;
         }
-        if (allocated >= 0 && allocationBase >= 0 && allocated - allocationBase - hostAllocated > allocationLimit) {
-            return AbortReason.ALLOCATION;
+        if (allocated >= 0 && allocationBase >= 0) {
+            long used = allocated - allocationBase - hostAllocated;
+            if (used > allocationLimit) {
+                return AbortReason.ALLOCATION;
+            }
+            if (used > covered && !coverNextStep(used)) {
+                return AbortReason.MEMORY;
+            }
         }
         return null;
+    }
+
+    /** Asks the memory account for the next step above {@code used}; run thread and watchdog take turns here. */
+    private synchronized boolean coverNextStep(long used) {
+        if (used <= covered) {
+            return true;
+        }
+        long wanted = Math.min(used + MEMORY_STEP, allocationLimit);
+        if (!memory.cover(wanted)) {
+            return false;
+        }
+        covered = wanted;
+        return true;
+    }
+
+    /** Bytes the script itself has allocated so far (host work excluded), as the watchdog sees them. */
+    long allocatedByScript() {
+        long allocated = THREADS.getThreadAllocatedBytes(thread.getId());
+        return allocated < 0 || allocationBase < 0 ? 0 : allocated - allocationBase - hostAllocated;
     }
 
     void trip(AbortReason reason) {

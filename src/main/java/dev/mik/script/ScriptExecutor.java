@@ -1,6 +1,8 @@
 package dev.mik.script;
 
 import dev.mik.config.MikConfig;
+import dev.mik.memory.MemoryBudget;
+import dev.mik.memory.MemoryPool;
 import dev.mik.observability.LogText;
 import dev.mik.observability.Metrics;
 import dev.mik.problem.ProblemException;
@@ -46,8 +48,14 @@ public class ScriptExecutor {
     @Inject
     Metrics metrics;
 
+    @Inject
+    MemoryBudget memory;
+
     @Resource
     ManagedScheduledExecutorService scheduler;
+
+    /** Reserved from the memory pool before a script starts; the run then grows it in steps as it allocates. */
+    static final long FIRST_RESERVATION = 1L << 20;
 
     private ScriptSandbox sandbox;
     private ScriptRepository repository;
@@ -68,6 +76,14 @@ public class ScriptExecutor {
     @PreDestroy
     void stop() {
         sandbox.close();
+    }
+
+    /**
+     * Stops the {@code count} running scripts that allocated the most, answered 503 {@code overloaded}; used when
+     * the heap is under pressure. Returns how many were stopped.
+     */
+    public int shedHeaviestScripts(int count) {
+        return sandbox.shedHeaviest(count);
     }
 
     public Response run(ScriptRequest request) {
@@ -101,9 +117,11 @@ public class ScriptExecutor {
         String name = request.name().value();
         ScriptConsole console = (level, message) -> log(name, request.origin().requestId(), level, message);
         ScriptResult result;
-        try {
+        try (MemoryPool.Reservation reservation = memory.admit(FIRST_RESERVATION, "Script '" + name + "'")) {
+            long base = reservation.held();
+            MemoryAccount account = bytes -> reservation.held() >= base + bytes || reservation.resize(base + bytes);
             result = sandbox.run(script, new String(request.body(), StandardCharsets.UTF_8), request.json(), bridge,
-                    console, limits);
+                    console, limits, account);
         } catch (ScriptInputException e) {
             throw new ProblemException(ProblemType.INVALID_INPUT, "The request body is not valid JSON: "
                     + e.getMessage());
@@ -122,8 +140,14 @@ public class ScriptExecutor {
         return RunResource.toHttp(ScriptResponses.value(name, result.json()));
     }
 
-    private static ProblemException aborted(String name, ScriptAbortedException e, ScriptLimits limits) {
+    private ProblemException aborted(String name, ScriptAbortedException e, ScriptLimits limits) {
         String reason = e.getReason().name();
+        if (e.getReason() == AbortReason.MEMORY) {
+            return new ProblemException(ProblemType.OVERLOADED, "Script '" + name + "' was stopped: the server's memory"
+                    + " pool (" + memory.pool().capacity() + " bytes, " + MikConfig.MEMORY_POOL_PERCENT
+                    + ") could not cover what it allocates while other runs hold the rest.", 1,
+                    Map.of("script", name, "limit", reason, "reason", "memory"));
+        }
         if (e.getReason() == AbortReason.TIMEOUT) {
             return new ProblemException(ProblemType.TIMEOUT, "Script '" + name + "' did not finish within "
                     + limits.timeoutMs() + " ms (mik.script.timeout-ms).", null,
@@ -135,6 +159,7 @@ public class ScriptExecutor {
                     + " bytes (mik.script.memory-max-bytes)";
             case STACK -> "recursed too deeply (call stack exhausted)";
             case CPU -> "used more CPU time than allowed";
+            case MEMORY -> "could not be given more memory";
             case TIMEOUT -> "timed out";
         };
         return new ProblemException(ProblemType.SCRIPT_LIMIT, "Script '" + name + "' " + detail + ".", null,

@@ -126,6 +126,13 @@ public final class ScriptSandbox implements AutoCloseable {
     public ScriptResult run(CompiledScript script, String inputJson, String requestJson, HostBridge host,
             ScriptConsole console, ScriptLimits limits)
             throws ScriptInputException, ScriptFailure, ScriptAbortedException {
+        return run(script, inputJson, requestJson, host, console, limits, MemoryAccount.UNLIMITED);
+    }
+
+    /** As above, charging the run's allocation to {@code memory} in steps as it grows. */
+    public ScriptResult run(CompiledScript script, String inputJson, String requestJson, HostBridge host,
+            ScriptConsole console, ScriptLimits limits, MemoryAccount memory)
+            throws ScriptInputException, ScriptFailure, ScriptAbortedException {
         if (script.owner() != this) {
             throw new IllegalArgumentException("script " + script.name() + " was compiled by another sandbox");
         }
@@ -136,7 +143,7 @@ public final class ScriptSandbox implements AutoCloseable {
         if (inputText != null && JsonNesting.depth(inputText) > MAX_INPUT_NESTING) {
             throw new ScriptInputException("the input nests deeper than " + MAX_INPUT_NESTING + " levels");
         }
-        RunGuard guard = new RunGuard(limits, host, console);
+        RunGuard guard = new RunGuard(limits, host, console, memory);
         RunOutcome outcome = new RunOutcome(script.name(), guard);
         RunGuard previous = guard.enter();
         watchdog.watch(guard);
@@ -157,6 +164,11 @@ public final class ScriptSandbox implements AutoCloseable {
             RunGuard.leave(previous);
         }
         return outcome.result();
+    }
+
+    /** Stops the {@code count} running scripts that allocated the most ({@link AbortReason#MEMORY}); how many. */
+    public int shedHeaviest(int count) {
+        return watchdog.tripHeaviest(count, AbortReason.MEMORY);
     }
 
     @Override
