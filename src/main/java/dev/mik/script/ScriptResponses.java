@@ -94,7 +94,7 @@ final class ScriptResponses {
         if (status >= 100 && status <= 199) {
             throw new ProblemException(ProblemType.SCRIPT_ERROR, "Script '" + script + "' returned status " + number
                     + "; a script answers with a final status, 200-599.", null,
-                    Map.of("script", script, "status", number.intValue()));
+                    Map.of("script", script));
         }
         return status >= 200 && status <= 599 ? (int) status : otherwise;
     }
