@@ -583,13 +583,43 @@ final class BuiltinCaps {
             method(global, name, Safe);
           }
           ['Map', 'Set', 'WeakMap', 'WeakSet'].forEach(function (name) { collection(global[name], name); });
-          // every other native whose work grows with its input (builtins.tsv, guard 'entry'): a check on entry
+          // every other native whose work grows with its input (builtins.tsv, guard 'entry'): a check on entry.
+          // Two arguments are forwarded without an arguments object (none of these tells a missing argument
+          // from undefined); the variadic ones get all of them. A wrapped constructor keeps its prototype and
+          // statics, and works with and without new, as the natives wrapped here do.
+          var VARIADIC = ['String.fromCharCode', 'Array', 'RegExp'];
+          function entryChecked(original, variadic) {
+            return variadic
+              ? function () { enter(); return invoke(original, this, arguments); }
+              : function (a, b) { enter(); return callWith(original, this, a, b); };
+          }
+          function wrapConstructor(name, Native) {
+            var Safe = entryChecked(Native, true);
+            getOwnPropertyNames(Native).forEach(function (key) {
+              if (['length', 'name', 'prototype', 'arguments', 'caller'].indexOf(key) < 0) {
+                defineProperty(Safe, key, Object.getOwnPropertyDescriptor(Native, key));
+              }
+            });
+            Safe.prototype = Native.prototype;
+            method(Native.prototype, 'constructor', Safe);
+            method(global, name, Safe);
+          }
           $ENTRY_CHECKED.forEach(function (path) {
-            var names = path.split('.'), owner = global;
-            for (var i = 0; i < names.length - 1; i++) { owner = owner[names[i]]; }
-            var name = names[names.length - 1], original = owner[name];
+            var getter = path.indexOf('get ') === 0, names = (getter ? path.substring(4) : path).split('.');
+            // the Function global is gone by now; its prototype is still every function's
+            var owner = names[0] === 'Function' ? { prototype: FP } : global;
+            for (var i = names[0] === 'Function' ? 1 : 0; i < names.length - 1; i++) { owner = owner[names[i]]; }
+            var name = names[names.length - 1], descriptor = Object.getOwnPropertyDescriptor(owner, name);
+            var original = getter ? descriptor.get : descriptor.value;
             if (typeof original !== 'function') { throw new Error('builtins.tsv names no function at ' + path); }
-            method(owner, name, function () { enter(); return invoke(original, this, arguments); });
+            if (owner === global && typeof original.prototype === 'object') {
+              wrapConstructor(name, original);
+            } else if (getter) {
+              defineProperty(owner, name, { get: entryChecked(original, false), set: descriptor.set,
+                enumerable: descriptor.enumerable, configurable: true });
+            } else {
+              method(owner, name, entryChecked(original, VARIADIC.indexOf(path) >= 0));
+            }
           });
 
           // apply and JSON.stringify

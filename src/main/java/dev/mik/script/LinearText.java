@@ -1,6 +1,7 @@
 package dev.mik.script;
 
 import java.text.BreakIterator;
+import java.util.BitSet;
 import java.util.Locale;
 
 /**
@@ -14,7 +15,8 @@ import java.util.Locale;
  * point is mapped once through tables the JDK itself filled, and word boundaries are found in one pass.</li>
  * <li>URI encoding: one pass into an exactly sized buffer.</li>
  * </ul>
- * Each result equals the JDK's (differentially tested); only the cost differs.
+ * Each result equals the JDK's (differentially tested; one final-sigma corner is noted at
+ * {@link #toLowerCase}); only the cost differs.
  */
 final class LinearText {
 
@@ -111,30 +113,29 @@ final class LinearText {
 
     /**
      * {@code s.toLowerCase(Locale.ROOT)}. The one contextual mapping is the final sigma: {@code Σ} becomes
-     * {@code ς} when a cased letter precedes it in its word and none follows it there (the JDK's rule, with
-     * the JDK's word boundaries, found here in one pass).
+     * {@code ς} when a cased letter precedes it in its word and none follows it there. The JDK asks a fresh
+     * word BreakIterator for each Σ (quadratic); here the word boundaries are found in one pass. One known
+     * difference: right after a supplementary character the JDK's {@code isBoundary} (restarting inside the
+     * surrogate pair) sometimes reports a boundary its own walk does not have, so a Σ there may get the other
+     * sigma than the JDK would give it; every other character is the JDK's.
      */
     static String toLowerCase(String s) {
         if (!needsTables(s, false)) {
             return s.toLowerCase(Locale.ROOT);
         }
         StringBuilder out = new StringBuilder(s.length() + 16);
-        BreakIterator words = BreakIterator.getWordInstance(Locale.ROOT);
-        words.setText(s);
-        int wordStart = 0;
-        int wordEnd = words.following(0);
-        int lastCased = -1;   // index of the last cased letter seen in the current word
+        WordBoundaries words = new WordBoundaries(s);
+        int lastCased = -1;
+        int lastBoundary = 0;
         for (int i = 0; i < s.length(); ) {
-            if (i >= wordEnd) {
-                wordStart = wordEnd;
-                wordEnd = words.following(i);
-                lastCased = -1;
+            if (words.at(i)) {
+                lastBoundary = i;
             }
             int cp = s.codePointAt(i);
             int next = i + Character.charCount(cp);
             if (cp == SIGMA) {
-                boolean final_ = lastCased >= wordStart && !casedBefore(s, next, wordEnd);
-                out.append(final_ ? '\u03C2' : '\u03C3');
+                boolean finalSigma = lastCased >= lastBoundary && !casedAhead(s, words, next);
+                out.append(finalSigma ? '\u03C2' : '\u03C3');
             } else {
                 appendMapped(out, cp, LOWER, false);
             }
@@ -146,9 +147,9 @@ final class LinearText {
         return out.toString();
     }
 
-    /** Whether a cased letter lies in s[from, end); each Σ scans only up to the next cased letter or word end. */
-    private static boolean casedBefore(String s, int from, int end) {
-        for (int i = from; i < end; ) {
+    /** Whether a cased letter follows in the word; each Σ's scan ends at the next cased letter (a Σ is one). */
+    private static boolean casedAhead(String s, WordBoundaries words, int from) {
+        for (int i = from; i < s.length() && !words.at(i); ) {
             int cp = s.codePointAt(i);
             if (isCased(cp)) {
                 return true;
@@ -156,6 +157,26 @@ final class LinearText {
             i += Character.charCount(cp);
         }
         return false;
+    }
+
+    /** The boundaries a word BreakIterator walks through, found in one pass. */
+    private static final class WordBoundaries {
+
+        private final int length;
+        private final BitSet walked = new BitSet();
+
+        WordBoundaries(String s) {
+            this.length = s.length();
+            BreakIterator words = BreakIterator.getWordInstance(Locale.ROOT);
+            words.setText(s);
+            for (int at = words.first(); at != BreakIterator.DONE; at = words.next()) {
+                walked.set(at);
+            }
+        }
+
+        boolean at(int i) {
+            return i == 0 || i >= length || walked.get(i);
+        }
     }
 
     static boolean isCased(int cp) {
