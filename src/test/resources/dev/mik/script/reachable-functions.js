@@ -1,7 +1,8 @@
 // Every function reachable from the hardened global: own properties (values, getters, setters, symbol keys),
 // prototypes, and the prototypes only instances reach. Each is named by its first path in breadth-first order;
 // a stub for a Java method name is reported as '<java-method-stub>' after its owner's path.
-(function (global) {
+// what: 'names' for every one, 'natives' for those still Nashorn's own code.
+(function (global, what) {
   'use strict';
   var getOwnPropertyNames = Object.getOwnPropertyNames, getOwnPropertySymbols = Object.getOwnPropertySymbols,
       getOwnPropertyDescriptor = Object.getOwnPropertyDescriptor, getPrototypeOf = Object.getPrototypeOf;
@@ -27,8 +28,10 @@
     }
     seen.add(value);
     if (typeof value === 'function' && path !== '%BoundFunction%') {
-      var stub = sourceOf(value).indexOf('is not available in scripts') >= 0;
-      found.push(stub ? path.replace(/\.[^.]*$/, '.<java-method-stub>') : path);
+      var source = sourceOf(value), stub = source.indexOf('is not available in scripts') >= 0;
+      if (what === 'names' || source.indexOf('[native code]') >= 0) {
+        found.push(stub ? path.replace(/\.[^.]*$/, '.<java-method-stub>') : path);
+      }
     }
     getOwnPropertyNames(value).forEach(function (key) {
       if (value === global && COMPILE_TIME.indexOf(key) >= 0) { return; }
