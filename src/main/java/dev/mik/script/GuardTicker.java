@@ -8,6 +8,8 @@ package dev.mik.script;
 public final class GuardTicker {
 
     GuardTicker() {
+        // LinearText builds its case tables on first use: here, at start-up, not inside a script's deadline
+        LinearText.toUpperCase("\u00DF");
     }
 
     /** Counts like an instrumented loop: the clocks are read every {@value RunGuard#CHECK_EVERY} calls. */

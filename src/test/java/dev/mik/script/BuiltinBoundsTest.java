@@ -83,6 +83,8 @@ class BuiltinBoundsTest {
                 new WorstCase("JSON.parse over the cap", "var s = ' '.repeat(" + (STRING - 1) + ") + '1';", "JSON.parse(s)"),
                 new WorstCase("JSON.stringify to the cap", "var s = 'x'.repeat(" + (BuiltinCaps.MAX_JSON_LENGTH - 16)
                         + ");", "JSON.stringify(s).length"),
+                new WorstCase("JSON.stringify of a shared DAG to the cap", "var a = [1];"
+                        + " for (var i = 0; i < 30; i++) { a = [a, a]; }", "JSON.stringify(a)"),
                 new WorstCase("match /g at the cap", "var s = 'x'.repeat(" + BuiltinCaps.MAX_MATCHES + ");",
                         "s.match(/x/g).length"),
                 new WorstCase("match /g over the cap", "var s = 'x'.repeat(" + STRING + ");", "s.match(/x/g)"),
