@@ -28,10 +28,19 @@ package dev.mik.script;
  */
 final class BuiltinCaps {
 
-    static final int MAX_ARRAY_LENGTH = 1_000_000;
+    /** Elements a builtin walks in one call: ~400 ms of CPU for the slowest (join, Map from pairs) at 10^6. */
+    static final int MAX_ARRAY_LENGTH = 500_000;
     static final int MAX_DEFAULT_SORT = 100_000;
     static final int MAX_APPLY_ARGUMENTS = 65_536;
     static final int MAX_JSON_LENGTH = 8 * 1024 * 1024;
+    /** Characters {@code JSON.parse} accepts from a script (the runner parses the request body unbounded). */
+    static final int MAX_JSON_PARSE_LENGTH = 1024 * 1024;
+    /** Characters of each side of {@code localeCompare}: collation costs ~2 µs a character. */
+    static final int MAX_COLLATE_LENGTH = 64 * 1024;
+    /** Matches a global {@code match} returns: each is a string of its own. */
+    static final int MAX_MATCHES = 200_000;
+    /** A string longer than this is compared in a ticking loop by the array searches (each compare is O(m)). */
+    static final int LONG_STRING = 1024;
 
     private BuiltinCaps() {
     }
@@ -43,7 +52,12 @@ final class BuiltinCaps {
                 .replace("$MAX_ARRAY_LENGTH", Integer.toString(MAX_ARRAY_LENGTH))
                 .replace("$MAX_DEFAULT_SORT", Integer.toString(MAX_DEFAULT_SORT))
                 .replace("$MAX_APPLY_ARGUMENTS", Integer.toString(MAX_APPLY_ARGUMENTS))
-                .replace("$MAX_JSON_LENGTH", Integer.toString(MAX_JSON_LENGTH));
+                .replace("$MAX_JSON_LENGTH", Integer.toString(MAX_JSON_LENGTH))
+                .replace("$MAX_JSON_PARSE_LENGTH", Integer.toString(MAX_JSON_PARSE_LENGTH))
+                .replace("$MAX_COLLATE_LENGTH", Integer.toString(MAX_COLLATE_LENGTH))
+                .replace("$MAX_MATCHES", Integer.toString(MAX_MATCHES))
+                .replace("$LONG_STRING", Integer.toString(LONG_STRING))
+                .replace("$ENTRY_CHECKED", BuiltinTable.entryCheckedPaths());
     }
 
     private static final String SCRIPT = """
@@ -56,12 +70,15 @@ final class BuiltinCaps {
             defineProperty(target, name, { value: value, writable: true, enumerable: false, configurable: true });
           }
           var MAX_STRING = $MAX_STRING_LENGTH, MAX_ARRAY = $MAX_ARRAY_LENGTH, MAX_DEFAULT_SORT = $MAX_DEFAULT_SORT,
-              MAX_APPLY = $MAX_APPLY_ARGUMENTS, MAX_JSON = $MAX_JSON_LENGTH;
+              MAX_APPLY = $MAX_APPLY_ARGUMENTS, MAX_JSON = $MAX_JSON_LENGTH, MAX_JSON_PARSE = $MAX_JSON_PARSE_LENGTH,
+              MAX_COLLATE = $MAX_COLLATE_LENGTH, MAX_MATCHES = $MAX_MATCHES, LONG_STRING = $LONG_STRING;
           var isArray = Array.isArray, floor = Math.floor, min = Math.min, max = Math.max;
           var nativeApply = FP.apply, callWith = call.bind(call), invoke = call.bind(nativeApply);
           var AP = Array.prototype, SP = String.prototype;
           // the current run's guard, for loops here that run on a script's behalf
           function tick() { ticker.tick(); }
+          // on entry to every builtin whose work grows with its input: a tripped run stops, the budget is read
+          function enter() { ticker.enter(); }
           function limit(what, size, cap) {
             if (size > cap) { throw new RangeError(what + ': ' + size + ' exceeds the sandbox limit of ' + cap); }
             return size;
@@ -71,10 +88,12 @@ final class BuiltinCaps {
             return n > 0 ? floor(min(n, 9007199254740991)) : 0;
           }
           function arrayLength(self, what) {
+            enter();
             if (self === null || self === undefined) { throw new TypeError(what + ' called on ' + self); }
             return limit(what + ' on an array-like whose length', toLength(self.length), MAX_ARRAY);
           }
           function toStringFor(self, what) {
+            enter();
             if (self === null || self === undefined) { throw new TypeError(what + ' called on ' + self); }
             return String(self);
           }
@@ -83,7 +102,9 @@ final class BuiltinCaps {
           var nativeSplit = SP.split, nativeJoin = AP.join, nativeSort = AP.sort, nativeStringify = JSON.stringify,
               nativeIndexOf = SP.indexOf, nativeReplace = SP.replace, SafeRegExp = global.RegExp;
           var objectToString = Object.prototype.toString, RegExpPrototype = SafeRegExp.prototype,
-              nativeArrayIndexOf = AP.indexOf;
+              nativeArrayIndexOf = AP.indexOf, nativeArrayLastIndexOf = AP.lastIndexOf,
+              nativeLocaleCompare = SP.localeCompare, nativeMatch = SP.match,
+              nativeParse = JSON.parse, nativeEscape = global.escape;
 
           // replace: the native one builds its whole result inside one call, so a short input with a long
           // replacement ('a'.repeat(4000).replace(/a/g, 'b'.repeat(8e6))) allocates gigabytes before any guard
@@ -228,6 +249,34 @@ final class BuiltinCaps {
             }
             return counts;
           }
+          function clampIndex(position, length) {
+            var n = floor(+position) || 0;
+            return n < 0 ? 0 : n > length ? length : n;
+          }
+          // patterns up to this length go to the JDK's (vectorised) search
+          var LONG_STRING_SEARCH = 16;
+          function splitLinear(s, separator, most) {
+            var parts = [], at = 0;
+            if (most === 0) { return parts; }
+            for (;;) {
+              tick();
+              var i = ticker.indexOf(s, separator, at);
+              if (i < 0) { break; }
+              parts.push(s.substring(at, i));
+              if (parts.length >= most) { return parts; }
+              at = i + separator.length;
+            }
+            parts.push(s.substring(at));
+            return parts;
+          }
+          function caseMapped(self, upper, what) {
+            var s = toStringFor(self, what);
+            var mapped = upper ? ticker.upperCase(s, MAX_STRING) : ticker.lowerCase(s, MAX_STRING);
+            if (mapped === null) {
+              throw new RangeError(what + ': the result would exceed the sandbox limit of ' + MAX_STRING);
+            }
+            return mapped;
+          }
           function repeatString(s, count, what) {
             var n = floor(+count) || 0;
             if (n < 0 || n === Infinity) { throw new RangeError(what + ': invalid count ' + count); }
@@ -265,7 +314,40 @@ final class BuiltinCaps {
               return end >= t.length && s.substring(end - t.length, end) === t;
             },
             includes: function includes(search, position) {
-              return callWith(nativeIndexOf, toStringFor(this, 'includes'), String(search), position) !== -1;
+              var s = toStringFor(this, 'includes');
+              return ticker.indexOf(s, String(search), clampIndex(position, s.length)) !== -1;
+            },
+            // the JDK's search is naive, O(n·m): a linear one in Java for long patterns
+            indexOf: function indexOf(search, position) {
+              var s = toStringFor(this, 'indexOf');
+              return ticker.indexOf(s, String(search), clampIndex(position, s.length));
+            },
+            lastIndexOf: function lastIndexOf(search, position) {
+              var s = toStringFor(this, 'lastIndexOf'), t = String(search), at = +position;
+              return ticker.lastIndexOf(s, t, at !== at ? s.length : clampIndex(at, s.length));
+            },
+            toUpperCase: function toUpperCase() { return caseMapped(this, true, 'toUpperCase'); },
+            toLocaleUpperCase: function toLocaleUpperCase() { return caseMapped(this, true, 'toLocaleUpperCase'); },
+            toLowerCase: function toLowerCase() { return caseMapped(this, false, 'toLowerCase'); },
+            toLocaleLowerCase: function toLocaleLowerCase() { return caseMapped(this, false, 'toLocaleLowerCase'); },
+            localeCompare: function localeCompare(that) {
+              var s = toStringFor(this, 'localeCompare'), t = String(that);
+              limit('localeCompare string length', max(s.length, t.length), MAX_COLLATE);
+              return callWith(nativeLocaleCompare, s, t);
+            },
+            match: function match(regexp) {
+              var s = toStringFor(this, 'match');
+              var re = isRegExp(regexp) ? regexp : regexp === undefined ? new SafeRegExp() : new SafeRegExp(regexp);
+              if (!re.global) { return callWith(nativeMatch, s, re); }
+              // every match is a string of its own: counted as the engine finds them
+              var found = [];
+              callWith(nativeReplace, s, re, function (matched) {
+                tick();
+                limit('match result length', found.length + 1, MAX_MATCHES);
+                found.push(matched);
+                return '';
+              });
+              return found.length === 0 ? null : found;
             },
             codePointAt: function codePointAt(position) {
               var s = toStringFor(this, 'codePointAt'), i = floor(+position) || 0;
@@ -293,7 +375,8 @@ final class BuiltinCaps {
             split: function split(separator, count) {
               var s = toStringFor(this, 'split');
               var most = count === undefined ? MAX_ARRAY + 1 : min(count >>> 0, MAX_ARRAY + 1);
-              var parts = callWith(nativeSplit, s, separator, most);
+              var parts = typeof separator === 'string' && separator.length > LONG_STRING_SEARCH
+                  ? splitLinear(s, separator, most) : callWith(nativeSplit, s, separator, most);
               limit('split result length', parts.length, MAX_ARRAY);
               return parts;
             },
@@ -311,7 +394,7 @@ final class BuiltinCaps {
           getOwnPropertyNames(stringMethods).forEach(function (name) { method(SP, name, stringMethods[name]); });
 
           // arrays: a cap on the length any builtin walks, and the ES2015 methods Nashorn lacks
-          ['every', 'filter', 'forEach', 'indexOf', 'lastIndexOf', 'map', 'reduce', 'reduceRight', 'reverse',
+          ['every', 'filter', 'forEach', 'map', 'reduce', 'reduceRight', 'reverse',
            'slice', 'some', 'splice', 'shift', 'unshift', 'toLocaleString'].forEach(function (name) {
             var original = AP[name], what = 'Array.prototype.' + name;
             method(AP, name, function () { arrayLength(this, what); return invoke(original, this, arguments); });
@@ -320,11 +403,24 @@ final class BuiltinCaps {
             join: function join(separator) {
               var n = arrayLength(this, 'Array.prototype.join');
               var glue = separator === undefined ? ',' : String(separator), parts = new Array(n), total = 0;
+              // strings, numbers and the like have a known bound: one cheap pass, then the native join
+              var bound = 0, simple = true;
+              for (var k = 0; k < n && simple; k++) {
+                if ((k & 1023) === 0) { tick(); }
+                var item = this[k], kind = typeof item;
+                bound += (kind === 'string' ? item.length : kind === 'object' && item !== null ? 0 : 24) + glue.length;
+                simple = (kind !== 'object' || item === null) && kind !== 'function';
+              }
+              if (simple && bound <= MAX_STRING + glue.length) { return callWith(nativeJoin, this, glue); }
+              // objects convert through their own toString: each part is made once and measured
               for (var i = 0; i < n; i++) {
-                tick();
+                if ((i & 1023) === 0) { tick(); }
                 var element = this[i];
-                parts[i] = element === undefined || element === null ? '' : String(element);
-                total = limit('join result length', total + parts[i].length + (i > 0 ? glue.length : 0), MAX_STRING);
+                var part = typeof element === 'string' ? element
+                    : element === undefined || element === null ? '' : String(element);
+                parts[i] = part;
+                total += part.length + glue.length;
+                if (total > MAX_STRING + glue.length) { limit('join result length', total - glue.length, MAX_STRING); }
               }
               return callWith(nativeJoin, parts, glue);
             },
@@ -342,8 +438,44 @@ final class BuiltinCaps {
             },
             sort: function sort(compare) {
               var n = arrayLength(this, 'Array.prototype.sort');
-              if (compare === undefined) { limit('sort() without a comparator on a length', n, MAX_DEFAULT_SORT); }
+              if (compare === undefined) {
+                limit('sort() without a comparator on a length', n, MAX_DEFAULT_SORT);
+                // each comparison is O(common prefix): the strings' total length bounds the sort
+                var total = 0;
+                for (var i = 0; i < n; i++) {
+                  var element = this[i];
+                  if (typeof element === 'string') {
+                    total = limit('sort() without a comparator on strings whose total length', total + element.length,
+                      MAX_STRING);
+                  }
+                }
+              }
               return callWith(nativeSort, this, compare);
+            },
+            // a long search string costs O(m) per element compared: those compares tick
+            indexOf: function indexOf(search, fromIndex) {
+              var n = arrayLength(this, 'Array.prototype.indexOf');
+              if (typeof search !== 'string' || search.length <= LONG_STRING) {
+                return invoke(nativeArrayIndexOf, this, arguments);
+              }
+              var k = floor(+fromIndex) || 0;
+              for (var i = k < 0 ? max(n + k, 0) : k; i < n; i++) {
+                tick();
+                if (i in this && this[i] === search) { return i; }
+              }
+              return -1;
+            },
+            lastIndexOf: function lastIndexOf(search, fromIndex) {
+              var n = arrayLength(this, 'Array.prototype.lastIndexOf');
+              if (typeof search !== 'string' || search.length <= LONG_STRING) {
+                return invoke(nativeArrayLastIndexOf, this, arguments);
+              }
+              var k = arguments.length > 1 ? floor(+fromIndex) || 0 : n - 1;
+              for (var i = k < 0 ? n + k : min(k, n - 1); i >= 0; i--) {
+                tick();
+                if (i in this && this[i] === search) { return i; }
+              }
+              return -1;
             },
             includes: function includes(search, fromIndex) {
               var n = arrayLength(this, 'Array.prototype.includes');
@@ -416,8 +548,97 @@ final class BuiltinCaps {
             return Object.keys(o).map(function (k) { return [k, o[k]]; });
           });
 
+          // keys of a string or an array: one new string per index
+          function keyCountCapped(o, what) {
+            enter();
+            if (typeof o === 'string' || o instanceof String || isArray(o)) {
+              limit(what + ' on a string or array whose length', toLength(o.length), MAX_ARRAY);
+            }
+          }
+          ['keys', 'getOwnPropertyNames', 'getOwnPropertySymbols'].forEach(function (name) {
+            var original = Object[name], what = 'Object.' + name;
+            method(Object, name, function (o) { keyCountCapped(o, what); return callWith(original, Object, o); });
+          });
+          method(JSON, 'parse', function parse(text, reviver) {
+            enter();
+            var s = String(text);
+            limit('JSON.parse input length', s.length, MAX_JSON_PARSE);
+            return reviver === undefined ? nativeParse(s) : nativeParse(s, reviver);
+          });
+          function encodeWith(text, component, what) {
+            enter();
+            var s = String(text), length = ticker.encodedUriLength(s, component);
+            if (length < 0) { throw new URIError(what + ': the text holds an unpaired surrogate'); }
+            limit(what + ' result length', length, MAX_STRING);
+            return ticker.encodeUri(s, component);
+          }
+          method(global, 'encodeURI', function encodeURI(uri) { return encodeWith(uri, false, 'encodeURI'); });
+          method(global, 'encodeURIComponent', function encodeURIComponent(component) {
+            return encodeWith(component, true, 'encodeURIComponent');
+          });
+          method(global, 'escape', function escape(text) {
+            enter();
+            var s = String(text);
+            limit('escape input length', s.length, floor(MAX_STRING / 6));
+            return nativeEscape(s);
+          });
+          // collections built from an iterable: a string or array iterable is capped like a walked array
+          function collection(Native, name) {
+            var Safe = function (iterable) {
+              enter();
+              if (!(this instanceof Safe)) { throw new TypeError(name + ' must be called with new'); }
+              if (typeof iterable === 'string' || isArray(iterable)) {
+                limit(name + ' from an iterable whose length', toLength(iterable.length), MAX_ARRAY);
+              }
+              return iterable === undefined ? new Native() : new Native(iterable);
+            };
+            Safe.prototype = Native.prototype;
+            method(Native.prototype, 'constructor', Safe);
+            method(global, name, Safe);
+          }
+          ['Map', 'Set', 'WeakMap', 'WeakSet'].forEach(function (name) { collection(global[name], name); });
+          // every other native whose work grows with its input (builtins.tsv, guard 'entry'): a check on entry.
+          // Two arguments are forwarded without an arguments object (none of these tells a missing argument
+          // from undefined); the variadic ones get all of them. A wrapped constructor keeps its prototype and
+          // statics, and works with and without new, as the natives wrapped here do.
+          var VARIADIC = ['String.fromCharCode', 'Array', 'RegExp'];
+          function entryChecked(original, variadic) {
+            return variadic
+              ? function () { enter(); return invoke(original, this, arguments); }
+              : function (a, b) { enter(); return callWith(original, this, a, b); };
+          }
+          function wrapConstructor(name, Native) {
+            var Safe = entryChecked(Native, true);
+            getOwnPropertyNames(Native).forEach(function (key) {
+              if (['length', 'name', 'prototype', 'arguments', 'caller'].indexOf(key) < 0) {
+                defineProperty(Safe, key, Object.getOwnPropertyDescriptor(Native, key));
+              }
+            });
+            Safe.prototype = Native.prototype;
+            method(Native.prototype, 'constructor', Safe);
+            method(global, name, Safe);
+          }
+          $ENTRY_CHECKED.forEach(function (path) {
+            var getter = path.indexOf('get ') === 0, names = (getter ? path.substring(4) : path).split('.');
+            // the Function global is gone by now; its prototype is still every function's
+            var owner = names[0] === 'Function' ? { prototype: FP } : global;
+            for (var i = names[0] === 'Function' ? 1 : 0; i < names.length - 1; i++) { owner = owner[names[i]]; }
+            var name = names[names.length - 1], descriptor = Object.getOwnPropertyDescriptor(owner, name);
+            var original = getter ? descriptor.get : descriptor.value;
+            if (typeof original !== 'function') { throw new Error('builtins.tsv names no function at ' + path); }
+            if (owner === global && typeof original.prototype === 'object') {
+              wrapConstructor(name, original);
+            } else if (getter) {
+              defineProperty(owner, name, { get: entryChecked(original, false), set: descriptor.set,
+                enumerable: descriptor.enumerable, configurable: true });
+            } else {
+              method(owner, name, entryChecked(original, VARIADIC.indexOf(path) >= 0));
+            }
+          });
+
           // apply and JSON.stringify
           method(FP, 'apply', function apply(self, args) {
+            enter();
             if (args !== null && args !== undefined) {
               limit('apply argument count', toLength(args.length), MAX_APPLY);
             }
@@ -449,10 +670,11 @@ final class BuiltinCaps {
             return nativeStringify(value, counting, space);
           }
           method(JSON, 'stringify', function stringify(value, replacer, space) {
+            enter();
             return boundedStringify(value, replacer, space, MAX_JSON);
           });
 
-          return freeze({ stringify: boundedStringify });
+          return freeze({ stringify: boundedStringify, parse: nativeParse });
         })
         """;
 }

@@ -1,18 +1,56 @@
 package dev.mik.script;
 
 /**
- * Lets the hardened global's own helper loops (join, find, the JSON size counter ...) call the guard of the
- * run on the current thread. Held only inside the hardening script's closures; no script can name it.
+ * The hardened global's trusted Java helper, held only inside the hardening script's closures; no script can
+ * name it. It lets the builtin wrappers call the guard of the run on the current thread ({@link #tick()} in
+ * their loops, {@link #enter()} on entry) and run the linear-time string algorithms of {@link LinearText}.
  */
 public final class GuardTicker {
 
     GuardTicker() {
+        // LinearText builds its case tables on first use: here, at start-up, not inside a script's deadline
+        LinearText.toUpperCase("\u00DF");
     }
 
+    /** Counts like an instrumented loop: the clocks are read every {@value RunGuard#CHECK_EVERY} calls. */
     public void tick() {
         RunGuard guard = RunGuard.current();
         if (guard != null) {
             guard.t();
         }
+    }
+
+    /** On entry to a builtin whose work grows with its input: stops a tripped run and reads the budget now. */
+    public void enter() {
+        RunGuard.checkCurrent();
+    }
+
+    public int indexOf(String s, String pattern, int from) {
+        return LinearText.indexOf(s, pattern, from);
+    }
+
+    public int lastIndexOf(String s, String pattern, int from) {
+        return LinearText.lastIndexOf(s, pattern, from);
+    }
+
+    /** The upper-cased text, or null when it would be longer than {@code maxLength}. */
+    public String upperCase(String s, int maxLength) {
+        String mapped = LinearText.toUpperCase(s);
+        return mapped.length() > maxLength ? null : mapped;
+    }
+
+    /** The lower-cased text, or null when it would be longer than {@code maxLength}. */
+    public String lowerCase(String s, int maxLength) {
+        String mapped = LinearText.toLowerCase(s);
+        return mapped.length() > maxLength ? null : mapped;
+    }
+
+    /** Length of the encoded text, or -1 when the text holds an unpaired surrogate. */
+    public double encodedUriLength(String s, boolean component) {
+        return LinearText.encodedUriLength(s, component);
+    }
+
+    public String encodeUri(String s, boolean component) {
+        return LinearText.encodeUri(s, component);
     }
 }

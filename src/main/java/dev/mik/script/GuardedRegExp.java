@@ -28,6 +28,11 @@ public final class GuardedRegExp extends JdkRegExp {
      * the next requests. Longer expressions are compiled for each use.
      */
     static final int MAX_CACHED_SOURCE_LENGTH = 4 * 1024;
+    /**
+     * Longest source compiled at all: java.util.regex optimises a literal pattern with a Boyer-Moore table
+     * built in time quadratic in its length (seconds at 64 Ki characters), inside one uninterruptible call.
+     */
+    static final int MAX_SOURCE_LENGTH = 8 * 1024;
     /** Characters of all cached keys (flags, '/', source) together; the least recently used leave first. */
     static final int MAX_CACHED_SOURCE_CHARS = 256 * 1024;
 
@@ -49,6 +54,9 @@ public final class GuardedRegExp extends JdkRegExp {
 
     /** A compiled expression for this source and these flags; instances are immutable and shared. */
     public static GuardedRegExp of(String source, String flags) throws ParserException {
+        if (source.length() > MAX_SOURCE_LENGTH) {
+            throw new ParserException("a regular expression may hold at most " + MAX_SOURCE_LENGTH + " characters");
+        }
         if (source.length() > MAX_CACHED_SOURCE_LENGTH) {
             return new GuardedRegExp(source, flags);
         }

@@ -310,4 +310,34 @@ public final class RunGuard {
     private static <T extends Throwable> RuntimeException sneaky(Throwable throwable) throws T {
         throw (T) throwable;
     }
+
+    /**
+     * On entry to a builtin whose work grows with its input, and before mik's ConsString flattens a rope: the
+     * sticky flag, the deadline and the allocation budget read now (~40 ns), so straight-line code that calls
+     * allocating builtins stops within one call of the budget, and a tripped run cannot start one more.
+     */
+    public void enterBuiltin() {
+        if (tripped == null && !inHost) {
+            if (System.nanoTime() - deadline > 0) {
+                trip(AbortReason.TIMEOUT);
+            } else {
+                long allocated = THREADS.getCurrentThreadAllocatedBytes();
+                if (allocated >= 0 && allocationBase >= 0
+                        && allocated - allocationBase - hostAllocated > allocationLimit) {
+                    trip(AbortReason.ALLOCATION);
+                }
+            }
+        }
+        if (tripped != null) {
+            throw new GuardTripped(tripped);
+        }
+    }
+
+    /** {@link #enterBuiltin()} of the run on this thread, if any (mik's ConsString has no guard at hand). */
+    public static void checkCurrent() {
+        RunGuard guard = CURRENT.get();
+        if (guard != null) {
+            guard.enterBuiltin();
+        }
+    }
 }

@@ -30,7 +30,7 @@ final class RunnerScript {
         (function (internals) {
           'use strict';
           var MAX_LOG = $MAX_LOG_LENGTH, MAX_JSON = $MAX_JSON_LENGTH;
-          var parse = JSON.parse, stringify = internals.stringify, freeze = Object.freeze,
+          var parse = internals.parse, stringify = internals.stringify, freeze = Object.freeze,
               isFrozen = Object.isFrozen, isExtensible = Object.isExtensible,
               defineProperty = Object.defineProperty, getOwnPropertyNames = Object.getOwnPropertyNames;
 

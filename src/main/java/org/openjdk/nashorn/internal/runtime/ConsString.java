@@ -1,5 +1,6 @@
 package org.openjdk.nashorn.internal.runtime;
 
+import dev.mik.script.RunGuard;
 import dev.mik.script.ScriptSandbox;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -65,6 +66,8 @@ public final class ConsString implements CharSequence {
 
     /** Fills the characters from the right end, popping parts off an explicit stack. */
     private String flatten() {
+        // the one place a rope costs memory: a run over its allocation budget (or tripped) stops here
+        RunGuard.checkCurrent();
         char[] out = new char[length];
         int end = length;
         Deque<CharSequence> pending = new ArrayDeque<>();

@@ -1,0 +1,67 @@
+package dev.mik.script;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The reviewed table of every function reachable from the hardened global ({@code builtins.tsv}): its cost
+ * class, how it is guarded, and the caps that bound it. {@link BuiltinCaps} wraps every row guarded
+ * {@code entry} with a check on entry; a unit test keeps the table equal to what the live global reaches.
+ */
+final class BuiltinTable {
+
+    static final String RESOURCE = "builtins.tsv";
+
+    /** How a builtin is kept bounded. */
+    enum Guard {
+        /** O(1), or bounded by caps on what it is given (argument counts, source size). */
+        NONE,
+        /** A native wrapped by {@link BuiltinCaps} with an allocation and deadline check on entry. */
+        ENTRY,
+        /** mik's own wrapper or polyfill: caps, an entry check and a tick in each of its loops. */
+        MIK
+    }
+
+    record Row(String function, String cost, Guard guard, String boundedBy) {
+    }
+
+    private BuiltinTable() {
+    }
+
+    static List<Row> rows() {
+        try (InputStream in = BuiltinTable.class.getResourceAsStream(RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException("the builtin table " + RESOURCE + " is missing");
+            }
+            List<Row> rows = new ArrayList<>();
+            for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+                if (line.isBlank() || line.startsWith("#")) {
+                    continue;
+                }
+                String[] cells = line.split("\t", -1);
+                if (cells.length != 4) {
+                    throw new IllegalStateException("builtin table row without 4 cells: " + line);
+                }
+                rows.add(new Row(cells[0], cells[1], Guard.valueOf(cells[2].toUpperCase()), cells[3]));
+            }
+            return List.copyOf(rows);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The rows {@link BuiltinCaps} wraps with an entry check, as a JavaScript array literal of paths. */
+    static String entryCheckedPaths() {
+        StringBuilder out = new StringBuilder("[");
+        for (Row row : rows()) {
+            if (row.guard() == Guard.ENTRY) {
+                out.append(out.length() > 1 ? "," : "").append('\'').append(row.function()).append('\'');
+            }
+        }
+        return out.append(']').toString();
+    }
+}
