@@ -155,7 +155,7 @@ public class HandlerPool {
             return response;
         } catch (ProblemException failure) {
             status = failure.type().status();
-            if (isTheHandlersFault(failure.type(), callerDeadline)) {
+            if (isTheHandlersFault(failure, callerDeadline)) {
                 breaker.recordFailure(threshold, config.breakerOpenMs());
             } else {
                 breaker.release();
@@ -170,11 +170,17 @@ public class HandlerPool {
     }
 
     /**
-     * Only failures of the handler itself count towards opening its circuit: not a refusal by the executor, and not a
-     * timeout that came from a caller's shorter deadline (a script running out of time).
+     * Only failures of the handler itself count towards opening its circuit: not a refusal by the executor or the
+     * memory pool (a growth refused because other runs held the memory), and not a timeout that came from a caller's
+     * shorter deadline (a script running out of time).
      */
-    private static boolean isTheHandlersFault(ProblemType type, boolean callerDeadline) {
+    private static boolean isTheHandlersFault(ProblemException failure, boolean callerDeadline) {
+        ProblemType type = failure.type();
         if (type == ProblemType.OVERLOADED || type == ProblemType.TIMEOUT && callerDeadline) {
+            return false;
+        }
+        if (type == ProblemType.MEMORY_LIMIT
+                && HandlerRunner.SERVER_SHORT.equals(failure.extensions().get(HandlerRunner.MEMORY_LIMIT_KIND))) {
             return false;
         }
         return type.status() >= 500;

@@ -35,6 +35,11 @@ final class HandlerRunner {
 
     private static final Logger LOG = Logger.getLogger(HandlerRunner.class.getName());
 
+    /** Problem extension telling whose limit a memory-limit was: the handler's own cap, or the server's pool or heap. */
+    static final String MEMORY_LIMIT_KIND = "limit";
+    static final String OWN_LIMIT = "instance";
+    static final String SERVER_SHORT = "server";
+
     private final ExecutorService executor;
     /** Executor threads inside guest code right now; a timed-out run leaves this count when its thread is freed. */
     private final AtomicInteger guestsRunning = new AtomicInteger();
@@ -88,7 +93,7 @@ final class HandlerRunner {
         } catch (OutOfMemoryError heapExhausted) {
             // runOnce's frame is gone, so the instance and its memory can already be collected
             LOG.warning(() -> "Handler " + version.name() + " met the JVM's heap limit; its run was stopped.");
-            throw new MemoryLimitException(PreparedInstance.HEAP_EXHAUSTED, new byte[0]);
+            throw new MemoryLimitException(PreparedInstance.HEAP_EXHAUSTED, new byte[0], true);
         } finally {
             guestsRunning.decrementAndGet();
         }
@@ -115,7 +120,7 @@ final class HandlerRunner {
         }
         if (cause instanceof MemoryLimitException e) {
             return new ProblemException(ProblemType.MEMORY_LIMIT, "Handler '" + module + "' ran out of memory: "
-                    + e.getMessage() + ".");
+                    + e.getMessage() + ".", null, Map.of(MEMORY_LIMIT_KIND, e.serverShort() ? SERVER_SHORT : OWN_LIMIT));
         }
         if (cause instanceof OutputLimitException e) {
             return new ProblemException(ProblemType.RESPONSE_TOO_LARGE, "Handler '" + module + "': "

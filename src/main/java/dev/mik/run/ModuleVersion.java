@@ -25,7 +25,7 @@ public final class ModuleVersion {
     private final CircuitBreaker breaker = new CircuitBreaker(System::currentTimeMillis);
     private final ConcurrentLinkedQueue<Ready> ready = new ConcurrentLinkedQueue<>();
     private final AtomicInteger readyOrPreparing = new AtomicInteger();
-    private volatile long lastTakenNanos = System.nanoTime();
+    private volatile long lastUsedNanos = System.nanoTime();
     private volatile boolean retired;
 
     /** An instance waiting for a request, and the bytes it counts against the ready instances' ceiling. */
@@ -63,7 +63,7 @@ public final class ModuleVersion {
      * @throws dev.mik.problem.ProblemException 503 {@code overloaded} when the pool stays full
      */
     public PreparedInstance take(long memoryMaxBytes) {
-        lastTakenNanos = System.nanoTime();
+        lastUsedNanos = System.nanoTime();
         Ready waiting;
         while ((waiting = ready.poll()) != null) {
             readyOrPreparing.decrementAndGet();
@@ -108,7 +108,7 @@ public final class ModuleVersion {
             }
             try {
                 ready.add(new Ready(prepare(memoryMaxBytes, reservation), bytes));
-            } catch (RuntimeException | OutOfMemoryError e) {
+            } catch (RuntimeException | Error e) {
                 memory.leftReady(bytes);
                 break;
             }
@@ -117,11 +117,12 @@ public final class ModuleVersion {
             }
         }
         readyOrPreparing.decrementAndGet();
+        lastUsedNanos = System.nanoTime(); // idle time counts from here, or a slow refill could be released at once
     }
 
     /** Releases the waiting instances if no run took one for {@code idleNanos}; true when any were released. */
     boolean releaseIfIdle(long nowNanos, long idleNanos) {
-        if (ready.isEmpty() || nowNanos - lastTakenNanos < idleNanos) {
+        if (ready.isEmpty() || nowNanos - lastUsedNanos < idleNanos) {
             return false;
         }
         return releaseReady() > 0;

@@ -37,7 +37,7 @@ final class CappedMemory implements Memory {
         }
         if (size > declaredMaximumPages - delegate.pages()) {
             account.refuse("it asked for more than its memory's own maximum of "
-                    + (long) declaredMaximumPages * InstanceFootprint.PAGE_BYTES + " bytes");
+                    + (long) declaredMaximumPages * InstanceFootprint.PAGE_BYTES + " bytes", false);
             return -1;
         }
         long bytes = (long) size * InstanceFootprint.PAGE_BYTES;

@@ -13,6 +13,7 @@ final class MemoryAccount implements AutoCloseable {
     private final MemoryPool.Reservation reservation;
     private final long capBytes;
     private volatile String refusal;
+    private volatile boolean refusedByPool;
 
     /** @param reservation already holds the instance's footprint; this account owns it from now on */
     MemoryAccount(MemoryPool.Reservation reservation, long capBytes) {
@@ -29,12 +30,12 @@ final class MemoryAccount implements AutoCloseable {
         long held = reservation.held();
         if (bytes > capBytes - held) {
             refuse("its memories and tables would need " + (held + bytes) + " bytes, above the limit of " + capBytes
-                    + " (mik.handler.memory-max-bytes)");
+                    + " (mik.handler.memory-max-bytes)", false);
             return false;
         }
         if (!reservation.grow(bytes)) {
             refuse("the server's memory pool could not give it " + bytes + " more bytes while other runs hold it"
-                    + " (mik.memory.pool-percent)");
+                    + " (mik.memory.pool-percent)", true);
             return false;
         }
         return true;
@@ -45,15 +46,22 @@ final class MemoryAccount implements AutoCloseable {
         reservation.resize(reservation.held() - bytes);
     }
 
-    void refuse(String why) {
+    /** Remembers the first refusal only: it is the one that explains the failure. */
+    synchronized void refuse(String why, boolean byPool) {
         if (refusal == null) {
             refusal = why;
+            refusedByPool = byPool;
         }
     }
 
     /** Why the first refused growth was refused, or null when none was. */
     String refusal() {
         return refusal;
+    }
+
+    /** Whether the first refusal came from the pool (other runs held the memory) rather than a limit. */
+    boolean refusedByPool() {
+        return refusedByPool;
     }
 
     @Override

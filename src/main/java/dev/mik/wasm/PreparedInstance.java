@@ -74,7 +74,8 @@ public final class PreparedInstance {
         if (bytes > memoryMaxBytes) {
             throw new MemoryLimitException("the module needs " + bytes + " bytes before it runs ("
                     + compiled.footprint().describe(memoryMaxBytes) + "), above the limit of " + memoryMaxBytes
-                    + " bytes for all of an instance's memories and tables (mik.handler.memory-max-bytes)", new byte[0]);
+                    + " bytes for all of an instance's memories and tables (mik.handler.memory-max-bytes)", new byte[0],
+                    false);
         }
         return bytes;
     }
@@ -150,7 +151,7 @@ public final class PreparedInstance {
                 throw new ChicoryInterruptedException(trap);
             }
             if (causedByHeapExhaustion(trap)) {
-                throw new MemoryLimitException(HEAP_EXHAUSTED, stderr.bytes());
+                throw new MemoryLimitException(HEAP_EXHAUSTED, stderr.bytes(), true);
             }
             throw failure(new HandlerTrapException("the handler trapped: " + describe(trap), stderr.bytes()),
                     stdoutLimit, stdout, stderr);
@@ -188,7 +189,7 @@ public final class PreparedInstance {
         String refusal = account.refusal();
         if (refusal != null && !(seen instanceof MemoryLimitException)) {
             return new MemoryLimitException("a memory grow was refused: " + refusal + " (then " + seen.getMessage()
-                    + ")", stderr.bytes());
+                    + ")", stderr.bytes(), account.refusedByPool());
         }
         return seen;
     }

@@ -90,6 +90,9 @@ class HandlerMemoryTest {
         for (Case c : cases) {
             Outcome outcome = outcome(HandlerFixtures.version(c.fixture(), memory), c.query(), c.timeoutMs());
             assertEquals(c.expected(), outcome.type(), () -> c + " ended with " + outcome);
+            if (c.expected() == ProblemType.MEMORY_LIMIT) {
+                assertEquals("instance", outcome.problem().extensions().get("limit"), "the handler's own cap");
+            }
             if (c.detail() != null) {
                 assertTrue(outcome.problem().detail().contains(c.detail()), outcome.problem()::detail);
             }
@@ -140,6 +143,7 @@ class HandlerMemoryTest {
         assertEquals(ProblemType.MEMORY_LIMIT, outcome.type(), outcome::toString);
         assertTrue(outcome.problem().detail().contains("mik.memory.pool-percent"), outcome.problem().detail());
         assertTrue(outcome.problem().detail().contains("memory pool could not give"), outcome.problem().detail());
+        assertEquals("server", outcome.problem().extensions().get("limit"), "not the handler's fault: no breaker count");
         assertTrue(ms < 5_000, "took " + ms + " ms");
         assertTrue(pool.refusals() > 0);
         awaitReserved(pool, 0);
