@@ -20,15 +20,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Handler memory on a real server (-Xmx768m, default memory settings): an instance's memories and tables count
- * together, runs reserve from the server's memory pool so memory hogs fail fast instead of the heap filling up, and
- * ready instances of an idle module give their memory back.
+ * Handler memory on a real server (-Xmx768m, default pool settings, a 256 MiB per-instance cap so that a few runs
+ * at their cap exceed the heap): an instance's memories and tables count together, runs reserve from the server's
+ * memory pool so memory hogs fail fast instead of the heap filling up, and ready instances of an idle module give
+ * their memory back.
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
 class HandlerMemoryIT extends ServerTest {
 
     private static final long IDLE_RELEASE_MS = 3000;
+    private static final long CAP = 256L << 20;
     /** The default handler timeout: a run stalled by garbage collection would end as a 504 after it. */
     private static final long TIMEOUT_MS = 30_000;
 
@@ -38,6 +40,7 @@ class HandlerMemoryIT extends ServerTest {
                 .handler("hello")
                 .fixture("hog").fixture("grower").fixture("multimem").fixture("bigtable").fixture("multigrow")
                 .config("mik.handler.timeout-ms", TIMEOUT_MS)
+                .config("mik.handler.memory-max-bytes", CAP)
                 .config("mik.pool.idle-release-ms", IDLE_RELEASE_MS)
                 .config("mik.breaker.failure-threshold", 1000) // the storms here are about memory, not the breaker
                 .war();
@@ -73,10 +76,10 @@ class HandlerMemoryIT extends ServerTest {
     }
 
     /**
-     * 16 runs growing to the 64 MiB cap need 1 GiB of a 768 MiB heap; the pool gives a few of them their cap and the
-     * rest are refused a growth at once: every reply is memory-limit or 503, none a 504, and the server keeps serving.
-     * (Growing to the cap costs garbage collection of 64 KiB page buffers, seconds on a loaded 2-core machine, so
-     * the time bound is the handler timeout, not a tight figure.)
+     * 16 runs growing to the 256 MiB cap would need 4 GiB of a 768 MiB heap; the pool (half the heap) lets about one
+     * reach its cap and refuses the others a growth at once: every reply is memory-limit or 503, none a 504 or an
+     * unexpected failure, and the server keeps serving. (Growing costs garbage collection of 64 KiB page buffers,
+     * seconds on a loaded 2-core machine, so the time bound is the handler timeout, not a tight figure.)
      */
     @Test
     void concurrentMemoryHogsEndWithMemoryLimitOrOverloadedNeverATimeout() throws Exception {

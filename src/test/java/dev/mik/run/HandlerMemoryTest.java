@@ -45,9 +45,13 @@ class HandlerMemoryTest {
     }
 
     private Outcome outcome(ModuleVersion version, String query, long timeoutMs) {
+        return outcome(version, query, timeoutMs, CAP);
+    }
+
+    private Outcome outcome(ModuleVersion version, String query, long timeoutMs, long cap) {
         try {
             HandlerResponse response = runner.run(version, HandlerFixtures.get(version.name().value(), query),
-                    timeoutMs, CAP, RESPONSE_MAX);
+                    timeoutMs, cap, RESPONSE_MAX);
             return new Outcome(response.status(), null);
         } catch (ProblemException problem) {
             return new Outcome(problem.type().status(), problem);
@@ -98,6 +102,20 @@ class HandlerMemoryTest {
             }
             awaitReserved(pool, 0);
         }
+    }
+
+    /** Four memories of 80 MiB: refused under a 256 MiB cap though each alone is far below it; fine under 512 MiB. */
+    @Test
+    void allMemoriesOfAnInstanceShareOneCap() throws Exception {
+        MemoryPool pool = new MemoryPool(1024 * MIB);
+        ModuleVersion multigrow = HandlerFixtures.version("multigrow", HandlerFixtures.memory(pool));
+        Outcome capped = outcome(multigrow, "", TIMEOUT_MS, 256 * MIB);
+        assertEquals(ProblemType.MEMORY_LIMIT, capped.type(), capped::toString);
+        assertTrue(capped.problem().detail().contains("above the limit of " + 256 * MIB), capped.problem()::detail);
+        awaitReserved(pool, 0);
+        Outcome roomy = outcome(multigrow, "", TIMEOUT_MS, 512 * MIB);
+        assertEquals(ProblemType.INVALID_OUTPUT, roomy.type(), "every grow fits, so it exits without output");
+        awaitReserved(pool, 0);
     }
 
     @Test
