@@ -69,10 +69,11 @@ class HandlerMemoryIT extends ServerTest {
         assertTrue(problem.getString("detail").contains("mik.handler.memory-max-bytes"), problem::toString);
     }
 
+    /** The C hog declares the cap as its own maximum too, so either limit may be the one it meets first. */
     @Test
     void aHandlerThatTouchesEveryByteUpToTheCapEndsWithMemoryLimit() {
         JsonObject problem = assertProblem(http.get("run/hog"), 500, "memory-limit");
-        assertTrue(problem.getString("detail").contains("mik.handler.memory-max-bytes"), problem::toString);
+        assertEquals("instance", problem.getString("limit"), problem::toString);
     }
 
     /**
