@@ -4,6 +4,8 @@
 #   handlers/*.rs      -> handlers/<name>.wasm        (Rust std, wasm32-wasi)
 #   src/test/wasm/*.c  -> src/test/wasm/<name>.wasm   (test fixtures, 256 MiB ceiling so the
 #                                                      memory hog meets the host's cap first)
+#   src/test/wasm/*.wat -> src/test/wasm/<name>.wasm  (hand-written fixtures for what C cannot express,
+#                                                      e.g. several memories or huge fixed tables; wabt)
 # Shared code: C headers in handlers/include/, Rust modules in handlers/lib/ (pulled in with
 # #[path = "lib/x.rs"] mod x;). Output is stripped and byte-for-byte reproducible.
 # Usage: handlers/build.sh   (from any directory)
@@ -24,6 +26,7 @@ die() {
 
 C_SOURCES=(handlers/*.c src/test/wasm/*.c)
 RS_SOURCES=(handlers/*.rs)
+WAT_SOURCES=(src/test/wasm/*.wat)
 
 # --- toolchain checks: fail early with the install line instead of a cryptic linker error ---
 for tool in clang wasm-ld wasm-strip; do
@@ -32,6 +35,9 @@ done
 [ -f /usr/lib/wasm32-wasi/libc.a ] || die "wasi-libc not found (/usr/lib/wasm32-wasi/libc.a)"
 [ -f "$(clang --target=wasm32-wasi -print-libgcc-file-name)" ] \
     || die "clang's wasm32 runtime library (libclang_rt.builtins-wasm32.a) not found"
+if [ ${#WAT_SOURCES[@]} -gt 0 ]; then
+    command -v wat2wasm >/dev/null || die "'wat2wasm' (wabt) not found"
+fi
 if [ ${#RS_SOURCES[@]} -gt 0 ]; then
     [ -x "$RUSTC" ] || die "$RUSTC not found"
     [ -d "$("$RUSTC" --print sysroot)/lib/rustlib/wasm32-wasi" ] || die "Rust std for wasm32-wasi not found"
@@ -79,4 +85,11 @@ for src in "${RS_SOURCES[@]}"; do
     install_wasm "$tmp" "$out"
 done
 
-echo "build.sh: ${#C_SOURCES[@]} C and ${#RS_SOURCES[@]} Rust module(s) up to date"
+for src in "${WAT_SOURCES[@]}"; do
+    out=${src%.wat}.wasm
+    tmp=$(dirname "$src")/.$(basename "$out").tmp
+    wat2wasm --enable-multi-memory -o "$tmp" "$src"
+    install_wasm "$tmp" "$out"
+done
+
+echo "build.sh: ${#C_SOURCES[@]} C, ${#RS_SOURCES[@]} Rust and ${#WAT_SOURCES[@]} WAT module(s) up to date"

@@ -33,6 +33,8 @@ public class MikConfig {
     public static final String SCRIPT_MAX_SOURCE_BYTES = "mik.script.max-source-bytes";
     public static final String MEMORY_POOL_PERCENT = "mik.memory.pool-percent";
     public static final String MEMORY_WAIT_MS = "mik.memory.wait-ms";
+    public static final String POOL_READY_MAX_PERCENT = "mik.pool.ready-max-percent";
+    public static final String POOL_IDLE_RELEASE_MS = "mik.pool.idle-release-ms";
 
     private static final long MIB = 1024 * 1024;
 
@@ -119,6 +121,20 @@ public class MikConfig {
     /** How long a run may wait for memory other runs are giving back before it is refused. */
     public long memoryWaitMs() {
         return atLeastZero(MEMORY_WAIT_MS, 100);
+    }
+
+    /** Share of the memory pool that handler instances waiting for requests may hold together. */
+    public int poolReadyMaxPercent() {
+        long value = atLeastZero(POOL_READY_MAX_PERCENT, 25);
+        if (value > 100) {
+            throw new InvalidConfigException(POOL_READY_MAX_PERCENT, value, "must be at most 100 (a share of the pool)");
+        }
+        return (int) value;
+    }
+
+    /** How long a module's ready instances wait for a request before their memory is given back. */
+    public long poolIdleReleaseMs() {
+        return positive(POOL_IDLE_RELEASE_MS, 60_000);
     }
 
     private String string(String key, String fallback) {

@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
 
 /**
  * Request counts and latency histograms per handler module and per script, in the Prometheus text format. Written
@@ -35,7 +36,7 @@ public class Metrics {
     }
 
     private final Map<Key, Series> series = new ConcurrentHashMap<>();
-    private final Map<String, IntSupplier> gauges = new ConcurrentHashMap<>();
+    private final Map<String, LongSupplier> gauges = new ConcurrentHashMap<>();
 
     public void record(Kind kind, String name, int status, long nanos) {
         Series s = series.computeIfAbsent(new Key(kind, name), key -> new Series());
@@ -52,6 +53,11 @@ public class Metrics {
 
     /** A value read at scrape time, e.g. runs in flight. */
     public void gauge(String name, IntSupplier value) {
+        gauges.put(name, value::getAsInt);
+    }
+
+    /** A value read at scrape time that may pass {@code int}, e.g. bytes reserved. */
+    public void longGauge(String name, LongSupplier value) {
         gauges.put(name, value);
     }
 
@@ -80,7 +86,7 @@ public class Metrics {
                     .append(s.count.get()).append('\n');
         });
         new TreeMap<>(gauges).forEach((name, value) -> out.append("# TYPE ").append(name).append(" gauge\n")
-                .append(name).append(' ').append(value.getAsInt()).append('\n'));
+                .append(name).append(' ').append(value.getAsLong()).append('\n'));
         return out.toString();
     }
 

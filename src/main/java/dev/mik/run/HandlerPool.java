@@ -1,16 +1,10 @@
 package dev.mik.run;
 
-import com.dylibso.chicory.runtime.ChicoryInterruptedException;
 import dev.mik.config.MikConfig;
-import dev.mik.observability.LogText;
+import dev.mik.memory.MemoryBudget;
 import dev.mik.observability.Metrics;
 import dev.mik.problem.ProblemException;
 import dev.mik.problem.ProblemType;
-import dev.mik.wasm.HandlerExitException;
-import dev.mik.wasm.HandlerFailureException;
-import dev.mik.wasm.MemoryLimitException;
-import dev.mik.wasm.OutputLimitException;
-import dev.mik.wasm.WagiOutput;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -24,24 +18,19 @@ import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.inject.Inject;
 
-import java.nio.charset.StandardCharsets;
-import java.util.Map;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
+import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * Runs handler modules. Owns the compiled-module cache ({@link ModuleCatalog}), a few instances per hot module made
  * ahead of requests ({@link ModuleVersion}), the concurrency limits and the per-module circuit breakers. Every run
- * happens on the server's {@link ManagedExecutorService} under the configured timeout; a run that overstays is
- * interrupted, which Chicory honours, so its thread goes back to the pool.
+ * happens on the server's {@link ManagedExecutorService} under the configured timeout ({@link HandlerRunner}); a run
+ * that overstays is interrupted, which Chicory honours, so its thread goes back to the pool. Every instance, ready or
+ * running, reserves what it holds from the server's memory pool ({@link HandlerMemory}).
  */
 @Singleton
 @Startup
@@ -53,11 +42,13 @@ public class HandlerPool {
 
     /** How often deleted modules are looked for. */
     static final long SWEEP_SECONDS = 30;
+    /** How often modules are checked for ready instances idle longer than {@code mik.pool.idle-release-ms}. */
+    static final long IDLE_CHECK_SECONDS = 1;
 
-    private final ModuleCatalog catalog = new ModuleCatalog();
     private final ConcurrencyGate gate = new ConcurrencyGate();
-    /** Executor threads inside guest code right now; a timed-out run leaves this count when its thread is freed. */
-    private final AtomicInteger guestsRunning = new AtomicInteger();
+    private HandlerMemory memory;
+    private ModuleCatalog catalog;
+    private HandlerRunner runner;
 
     @Resource
     ManagedExecutorService executor;
@@ -68,22 +59,47 @@ public class HandlerPool {
     @Inject
     Metrics metrics;
 
+    @Inject
+    MemoryBudget memoryBudget;
+
     @Resource
     ManagedScheduledExecutorService scheduler;
 
     private ScheduledFuture<?> sweeper;
+    private ScheduledFuture<?> idleReleaser;
 
     @PostConstruct
     void start() {
+        memory = new HandlerMemory(memoryBudget.pool(),
+                (bytes, module) -> memoryBudget.admit(bytes, "Handler '" + module + "'"));
+        catalog = new ModuleCatalog(memory);
+        runner = new HandlerRunner(executor);
         metrics.gauge("mik_handlers_in_flight", gate::inFlight);
-        metrics.gauge("mik_handler_threads_busy", guestsRunning::get);
+        metrics.gauge("mik_handler_threads_busy", runner::guestsRunning);
         metrics.gauge("mik_modules_loaded", catalog::size);
+        metrics.longGauge("mik_memory_reserved_bytes", memory.pool()::reserved);
+        metrics.longGauge("mik_handler_ready_bytes", memory::readyBytes);
         sweeper = scheduler.scheduleWithFixedDelay(this::sweep, SWEEP_SECONDS, SWEEP_SECONDS, TimeUnit.SECONDS);
+        idleReleaser = scheduler.scheduleWithFixedDelay(this::releaseIdle, IDLE_CHECK_SECONDS, IDLE_CHECK_SECONDS,
+                TimeUnit.SECONDS);
     }
 
     @PreDestroy
     void stop() {
         sweeper.cancel(false);
+        idleReleaser.cancel(false);
+    }
+
+    /** Gives back the memory of ready instances that no request wanted for {@code mik.pool.idle-release-ms}. */
+    private void releaseIdle() {
+        try {
+            List<String> released = catalog.releaseIdle(config.poolIdleReleaseMs());
+            if (!released.isEmpty()) {
+                LOG.fine(() -> "Released the ready instances of idle modules " + released + ".");
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Could not release the ready instances of idle modules", e);
+        }
     }
 
     /** Releases deleted modules (their compilation, ready instances, breaker and counters) without a request. */
@@ -111,7 +127,9 @@ public class HandlerPool {
      * {@code mik.handler.timeout-ms}: a script's {@code host.call} never outlives the script's own deadline.
      */
     public HandlerResponse execute(HandlerRequest request, long maxTimeoutMs) {
-        ModuleVersion version = catalog.resolve(config.handlersDir(), request.module(), config.moduleMaxBytes());
+        long memoryMax = config.handlerMemoryMaxBytes();
+        ModuleVersion version = catalog.resolve(config.handlersDir(), request.module(), config.moduleMaxBytes(),
+                memoryMax);
         int threshold = config.breakerFailureThreshold();
         CircuitBreaker breaker = version.breaker();
         if (!breaker.tryAcquire(threshold)) {
@@ -131,13 +149,13 @@ public class HandlerPool {
         long handlerTimeoutMs = config.handlerTimeoutMs();
         boolean callerDeadline = maxTimeoutMs < handlerTimeoutMs;
         try (permit) {
-            HandlerResponse response = run(version, request, Math.min(maxTimeoutMs, handlerTimeoutMs));
+            HandlerResponse response = run(version, request, Math.min(maxTimeoutMs, handlerTimeoutMs), memoryMax);
             breaker.recordSuccess();
             status = response.status();
             return response;
         } catch (ProblemException failure) {
             status = failure.type().status();
-            if (isTheHandlersFault(failure.type(), callerDeadline)) {
+            if (isTheHandlersFault(failure, callerDeadline)) {
                 breaker.recordFailure(threshold, config.breakerOpenMs());
             } else {
                 breaker.release();
@@ -152,109 +170,41 @@ public class HandlerPool {
     }
 
     /**
-     * Only failures of the handler itself count towards opening its circuit: not a refusal by the executor, and not a
-     * timeout that came from a caller's shorter deadline (a script running out of time).
+     * Only failures of the handler itself count towards opening its circuit: not a refusal by the executor or the
+     * memory pool (a growth refused because other runs held the memory), and not a timeout that came from a caller's
+     * shorter deadline (a script running out of time).
      */
-    private static boolean isTheHandlersFault(ProblemType type, boolean callerDeadline) {
+    private static boolean isTheHandlersFault(ProblemException failure, boolean callerDeadline) {
+        ProblemType type = failure.type();
         if (type == ProblemType.OVERLOADED || type == ProblemType.TIMEOUT && callerDeadline) {
+            return false;
+        }
+        if (type == ProblemType.MEMORY_LIMIT
+                && HandlerRunner.SERVER_SHORT.equals(failure.extensions().get(HandlerRunner.MEMORY_LIMIT_KIND))) {
             return false;
         }
         return type.status() >= 500;
     }
 
-    private HandlerResponse run(ModuleVersion version, HandlerRequest request, long timeoutMs) {
-        long memoryMax = config.handlerMemoryMaxBytes();
-        long responseMax = config.responseMaxBytes();
-        var input = WagiEnvironment.of(request);
-        Future<WagiOutput> run;
+    private HandlerResponse run(ModuleVersion version, HandlerRequest request, long timeoutMs, long memoryMax) {
         try {
-            run = executor.submit(() -> {
-                guestsRunning.incrementAndGet();
-                try {
-                    return version.take(memoryMax).run(input, responseMax);
-                } finally {
-                    guestsRunning.decrementAndGet();
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            throw ProblemException.retryLater(ProblemType.OVERLOADED, "The server's executor refused the run.",
-                    ConcurrencyGate.RETRY_AFTER_SECONDS);
-        }
-        try {
-            WagiOutput output = run.get(timeoutMs, TimeUnit.MILLISECONDS);
-            logStderr(request, output.stderr());
-            return CgiResponseParser.parse(output.stdout());
-        } catch (TimeoutException e) {
-            run.cancel(true);
-            LOG.warning(() -> "Handler " + request.module() + " timed out after " + timeoutMs + " ms [request "
-                    + request.requestId() + "]; its thread was interrupted.");
-            throw new ProblemException(ProblemType.TIMEOUT, "Handler '" + request.module() + "' did not finish within "
-                    + timeoutMs + " ms.", null, Map.of("timeoutMs", timeoutMs));
-        } catch (InterruptedException e) {
-            // the container gave up on this request; the flag is not restored, or the thread's next request would fail
-            run.cancel(true);
-            throw new ProblemException(ProblemType.TIMEOUT, "The request was interrupted while its handler ran.");
-        } catch (ExecutionException e) {
-            throw failure(request, e.getCause());
-        } catch (CancellationException e) {
-            throw new ProblemException(ProblemType.TIMEOUT, "The handler run was cancelled.");
-        } catch (InvalidHandlerOutputException e) {
-            throw new ProblemException(ProblemType.INVALID_OUTPUT, "Handler '" + request.module()
-                    + "' wrote an invalid CGI response: " + e.getMessage());
+            return runner.run(version, request, timeoutMs, memoryMax, config.responseMaxBytes());
         } finally {
-            refillLater(version);
+            refillLater(version, memoryMax);
         }
-    }
-
-    private ProblemException failure(HandlerRequest request, Throwable cause) {
-        String module = request.module().value();
-        if (cause instanceof HandlerFailureException failure) {
-            logStderr(request, failure.stderr());
-            LOG.info(() -> "Handler " + module + " failed [request " + request.requestId() + "]: " + failure.getMessage());
-        }
-        if (cause instanceof MemoryLimitException e) {
-            return new ProblemException(ProblemType.MEMORY_LIMIT, "Handler '" + module + "' ran out of memory: "
-                    + e.getMessage() + " (mik.handler.memory-max-bytes).");
-        }
-        if (cause instanceof OutputLimitException e) {
-            return new ProblemException(ProblemType.RESPONSE_TOO_LARGE, "Handler '" + module + "': "
-                    + e.getMessage() + " (mik.response.max-bytes).");
-        }
-        if (cause instanceof HandlerExitException e) {
-            return new ProblemException(ProblemType.HANDLER_ERROR, "Handler '" + module + "' exited with status "
-                    + e.exitCode() + ".", null, Map.of("exitCode", e.exitCode()));
-        }
-        if (cause instanceof HandlerFailureException e) {
-            return new ProblemException(ProblemType.HANDLER_ERROR, "Handler '" + module + "' failed: "
-                    + e.getMessage());
-        }
-        if (cause instanceof ChicoryInterruptedException) {
-            return new ProblemException(ProblemType.TIMEOUT, "Handler '" + module + "' was interrupted.");
-        }
-        LOG.log(Level.SEVERE, "Handler " + module + " failed unexpectedly [request " + request.requestId() + "]", cause);
-        return new ProblemException(ProblemType.HANDLER_ERROR, "Handler '" + module
-                + "' failed unexpectedly; the server log has the details under this request id.");
     }
 
     /** Tops up the module's ready instances on the executor, off the request path. */
-    private void refillLater(ModuleVersion version) {
+    private void refillLater(ModuleVersion version, long memoryMax) {
         int target = config.poolInstancesPerModule();
         if (target == 0) {
             return;
         }
-        long memoryMax = config.handlerMemoryMaxBytes();
+        long readyMax = memory.pool().capacity() / 100 * config.poolReadyMaxPercent();
         try {
-            executor.execute(() -> version.refill(target, memoryMax));
+            executor.execute(() -> version.refill(target, memoryMax, readyMax));
         } catch (RejectedExecutionException busy) {
             // the next request makes its own instance
-        }
-    }
-
-    private static void logStderr(HandlerRequest request, byte[] stderr) {
-        if (stderr.length > 0) {
-            // escaped so a handler cannot write log lines that look like the server's own
-            String text = LogText.escape(new String(stderr, StandardCharsets.UTF_8).stripTrailing());
-            LOG.info(() -> "Handler " + request.module() + " stderr [request " + request.requestId() + "]: " + text);
         }
     }
 }

@@ -5,7 +5,9 @@ import dev.mik.problem.ProblemException;
 import dev.mik.problem.ProblemType;
 import dev.mik.wasm.CompiledModule;
 import dev.mik.wasm.InvalidModuleException;
+import dev.mik.wasm.MemoryLimitException;
 import dev.mik.wasm.ModuleCompiler;
+import dev.mik.wasm.PreparedInstance;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 /**
@@ -33,14 +36,39 @@ public final class ModuleCatalog {
     /** A file that failed to load, remembered until it changes, so it is not re-read on every request. */
     private final Map<String, Failure> failures = new ConcurrentHashMap<>();
 
+    private final HandlerMemory memory;
+
     private record Failure(FileStamp stamp, ProblemException problem) {
     }
 
+    /** @param memory where the versions' instances reserve their bytes */
+    public ModuleCatalog(HandlerMemory memory) {
+        this.memory = memory;
+    }
+
     /**
+     * The current version of module {@code name}, checked against the memory cap on every call (a cheap sum), so a
+     * changed {@code mik.handler.memory-max-bytes} applies to the next request.
+     *
      * @throws ProblemException {@link ProblemType#MODULE_NOT_FOUND} when there is no such file,
-     *                          {@link ProblemType#MODULE_INVALID} when it is not a runnable module
+     *                          {@link ProblemType#MODULE_INVALID} when it is not a runnable module or an instance of it
+     *                          would hold more than {@code memoryMaxBytes} before it runs
      */
-    public ModuleVersion resolve(Path dir, ModuleName name, long maxModuleBytes) {
+    public ModuleVersion resolve(Path dir, ModuleName name, long maxModuleBytes, long memoryMaxBytes) {
+        return requireFits(load(dir, name, maxModuleBytes), memoryMaxBytes);
+    }
+
+    private static ModuleVersion requireFits(ModuleVersion version, long memoryMaxBytes) {
+        try {
+            PreparedInstance.initialBytes(version.compiled(), memoryMaxBytes);
+            return version;
+        } catch (MemoryLimitException tooLarge) {
+            throw new ProblemException(ProblemType.MODULE_INVALID, "Module '" + version.name() + "' cannot be run: "
+                    + tooLarge.getMessage() + ".", null, Map.of("reason", "memory"));
+        }
+    }
+
+    private ModuleVersion load(Path dir, ModuleName name, long maxModuleBytes) {
         Path file = dir.resolve(name.fileName());
         FileStamp stamp = FileStamp.of(file);
         if (stamp == null) {
@@ -70,7 +98,7 @@ public final class ModuleCatalog {
                 throw problem;
             }
             failures.remove(name.value());
-            ModuleVersion loaded = new ModuleVersion(name, stamp, compiled);
+            ModuleVersion loaded = new ModuleVersion(name, stamp, compiled, memory);
             ModuleVersion replaced = current.put(name.value(), loaded);
             if (replaced != null) {
                 replaced.retire();
@@ -147,6 +175,22 @@ public final class ModuleCatalog {
         if (!stillUsed) {
             byHash.remove(hash);
         }
+    }
+
+    /**
+     * Releases the ready instances of every module no request used for {@code idleMs}, so an idle module holds no
+     * memory; the next request makes its instance on the spot and refills. Returns the modules released.
+     */
+    public List<String> releaseIdle(long idleMs) {
+        long now = System.nanoTime();
+        long idleNanos = TimeUnit.MILLISECONDS.toNanos(idleMs);
+        List<String> released = new ArrayList<>();
+        current.forEach((name, version) -> {
+            if (version.releaseIfIdle(now, idleNanos)) {
+                released.add(name);
+            }
+        });
+        return released;
     }
 
     /** Number of modules currently loaded. */

@@ -1,7 +1,9 @@
 package dev.mik.run;
 
 import dev.mik.files.FileStamp;
+import dev.mik.memory.MemoryPool;
 import dev.mik.wasm.CompiledModule;
+import dev.mik.wasm.MemoryLimitException;
 import dev.mik.wasm.PreparedInstance;
 
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -10,20 +12,31 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * One content version of one module file: its compilation, a few instances made ahead of requests, and its circuit
  * breaker. Replacing the file makes a new version (with a closed breaker); requests already running keep theirs.
+ *
+ * <p>Every instance holds a reservation from the memory pool for what it holds, from the moment it is made: a ready
+ * one while it waits (released when the version retires or sits idle), a running one until its run ends.
  */
 public final class ModuleVersion {
 
     private final ModuleName name;
     private final FileStamp stamp;
     private final CompiledModule compiled;
+    private final HandlerMemory memory;
     private final CircuitBreaker breaker = new CircuitBreaker(System::currentTimeMillis);
-    private final ConcurrentLinkedQueue<PreparedInstance> ready = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Ready> ready = new ConcurrentLinkedQueue<>();
     private final AtomicInteger readyOrPreparing = new AtomicInteger();
+    private volatile long lastUsedNanos = System.nanoTime();
+    private volatile boolean retired;
 
-    ModuleVersion(ModuleName name, FileStamp stamp, CompiledModule compiled) {
+    /** An instance waiting for a request, and the bytes it counts against the ready instances' ceiling. */
+    private record Ready(PreparedInstance instance, long bytes) {
+    }
+
+    ModuleVersion(ModuleName name, FileStamp stamp, CompiledModule compiled, HandlerMemory memory) {
         this.name = name;
         this.stamp = stamp;
         this.compiled = compiled;
+        this.memory = memory;
     }
 
     public ModuleName name() {
@@ -42,39 +55,94 @@ public final class ModuleVersion {
         return breaker;
     }
 
-    /** A ready instance made under the current memory cap if one is waiting, else a new one made now. */
+    /**
+     * A ready instance made under the current memory cap if one is waiting, else a new one made now once the pool
+     * admits what it holds. The caller owns the instance and must {@link PreparedInstance#release} it.
+     *
+     * @throws MemoryLimitException when an instance alone is above the cap
+     * @throws dev.mik.problem.ProblemException 503 {@code overloaded} when the pool stays full
+     */
     public PreparedInstance take(long memoryMaxBytes) {
-        PreparedInstance instance;
-        while ((instance = ready.poll()) != null) {
+        lastUsedNanos = System.nanoTime();
+        Ready waiting;
+        while ((waiting = ready.poll()) != null) {
             readyOrPreparing.decrementAndGet();
-            if (instance.memoryMaxBytes() == memoryMaxBytes) {
-                return instance;
+            memory.leftReady(waiting.bytes());
+            if (waiting.instance().memoryMaxBytes() == memoryMaxBytes) {
+                return waiting.instance();
             }
+            waiting.instance().release();
         }
-        return PreparedInstance.prepare(compiled, memoryMaxBytes);
+        long bytes = PreparedInstance.initialBytes(compiled, memoryMaxBytes);
+        return prepare(memoryMaxBytes, memory.admit(bytes, name));
+    }
+
+    private PreparedInstance prepare(long memoryMaxBytes, MemoryPool.Reservation reservation) {
+        try {
+            return PreparedInstance.prepare(compiled, memoryMaxBytes, reservation);
+        } catch (RuntimeException | Error e) {
+            reservation.close();
+            throw e;
+        }
     }
 
     /**
-     * Makes instances until {@code target} are waiting. Modules whose instantiation runs guest code (a start section)
-     * are never prepared ahead: that code must run under a request's timeout.
+     * Makes instances until {@code target} are waiting, as far as the pool has bytes free and ready instances stay
+     * within {@code readyMaxBytes} together. Modules whose instantiation runs guest code (a start section) are never
+     * prepared ahead: that code must run under a request's timeout.
      */
-    public void refill(int target, long memoryMaxBytes) {
-        if (compiled.hasStartSection()) {
+    public void refill(int target, long memoryMaxBytes, long readyMaxBytes) {
+        if (compiled.hasStartSection() || retired) {
+            return;
+        }
+        long bytes;
+        try {
+            bytes = PreparedInstance.initialBytes(compiled, memoryMaxBytes);
+        } catch (MemoryLimitException tooLarge) {
             return;
         }
         while (readyOrPreparing.incrementAndGet() <= target) {
+            MemoryPool.Reservation reservation = memory.reserveForReady(bytes, readyMaxBytes);
+            if (reservation == null) {
+                break;
+            }
             try {
-                ready.add(PreparedInstance.prepare(compiled, memoryMaxBytes));
-            } catch (RuntimeException e) {
-                readyOrPreparing.decrementAndGet();
-                return;
+                ready.add(new Ready(prepare(memoryMaxBytes, reservation), bytes));
+            } catch (RuntimeException | Error e) {
+                memory.leftReady(bytes);
+                break;
+            }
+            if (retired) {
+                releaseReady(); // retire() may have emptied the queue just before this instance joined it
             }
         }
         readyOrPreparing.decrementAndGet();
+        lastUsedNanos = System.nanoTime(); // idle time counts from here, or a slow refill could be released at once
     }
 
-    /** Drops the waiting instances (the file changed or the module was removed). */
+    /** Releases the waiting instances if no run took one for {@code idleNanos}; true when any were released. */
+    boolean releaseIfIdle(long nowNanos, long idleNanos) {
+        if (ready.isEmpty() || nowNanos - lastUsedNanos < idleNanos) {
+            return false;
+        }
+        return releaseReady() > 0;
+    }
+
+    /** Drops the waiting instances for good (the file changed or the module was removed). */
     void retire() {
-        ready.clear();
+        retired = true;
+        releaseReady();
+    }
+
+    private int releaseReady() {
+        int released = 0;
+        Ready waiting;
+        while ((waiting = ready.poll()) != null) {
+            readyOrPreparing.decrementAndGet();
+            memory.leftReady(waiting.bytes());
+            waiting.instance().release();
+            released++;
+        }
+        return released;
     }
 }

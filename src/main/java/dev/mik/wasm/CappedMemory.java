@@ -7,7 +7,8 @@ import com.dylibso.chicory.wasm.types.DataSegment;
 import com.dylibso.chicory.wasm.types.MemoryLimits;
 
 /**
- * A guest's linear memory with a host-imposed ceiling that remembers when a grow was refused, so a handler that
+ * A guest's linear memory whose growth is paid for from its instance's {@link MemoryAccount}: a grow the account
+ * refuses (cap or pool) fails like a grow past the memory's maximum, and the refusal is remembered so a handler that
  * dies after running out of memory is reported as a memory failure rather than a generic trap. Every other call is
  * passed through unchanged.
  */
@@ -15,21 +16,37 @@ import com.dylibso.chicory.wasm.types.MemoryLimits;
 final class CappedMemory implements Memory {
 
     private final Memory delegate;
-    private volatile boolean growRefused;
+    private final int declaredMaximumPages;
+    private final MemoryAccount account;
 
-    CappedMemory(MemoryLimits limits) {
+    /**
+     * @param limits               the memory's limits with its maximum lowered to the instance's cap (Chicory makes a
+     *                             page directory as large as the maximum, up front)
+     * @param declaredMaximumPages the maximum the module itself declared
+     */
+    CappedMemory(MemoryLimits limits, int declaredMaximumPages, MemoryAccount account) {
         this.delegate = new ByteBufferMemory(limits);
-    }
-
-    boolean growRefused() {
-        return growRefused;
+        this.declaredMaximumPages = declaredMaximumPages;
+        this.account = account;
     }
 
     @Override
     public int grow(int size) {
+        if (size <= 0) {
+            return delegate.grow(size); // Chicory answers these itself: the current size, or -1
+        }
+        if (size > declaredMaximumPages - delegate.pages()) {
+            account.refuse("it asked for more than its memory's own maximum of "
+                    + (long) declaredMaximumPages * InstanceFootprint.PAGE_BYTES + " bytes", false);
+            return -1;
+        }
+        long bytes = (long) size * InstanceFootprint.PAGE_BYTES;
+        if (!account.grow(bytes)) {
+            return -1;
+        }
         int previous = delegate.grow(size);
         if (previous < 0) {
-            growRefused = true;
+            account.giveBack(bytes);
         }
         return previous;
     }

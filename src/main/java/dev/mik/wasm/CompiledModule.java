@@ -13,7 +13,8 @@ import java.util.function.Function;
  * @param module         Chicory's parsed module
  * @param machineFactory the compiled code, reusable across instances
  * @param hasStartSection whether instantiation itself runs guest code (then it is never done off the request path)
+ * @param footprint      the memories and tables each instance holds before it runs
  */
 public record CompiledModule(String sha256, WasmModule module, Function<Instance, Machine> machineFactory,
-                             boolean hasStartSection) {
+                             boolean hasStartSection, InstanceFootprint footprint) {
 }

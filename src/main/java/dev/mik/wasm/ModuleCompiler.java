@@ -52,6 +52,22 @@ public final class ModuleCompiler {
         }
     }
 
+    /**
+     * Struct and array types (the GC proposal) are refused: {@code array.new} allocates Java heap outside every
+     * linear memory, so no cap or pool reservation would bound it. WASI command modules from C or Rust declare none.
+     */
+    private static void refuseGcTypes(WasmModule module) {
+        var types = module.typeSection();
+        for (int i = 0; i < types.subTypeCount(); i++) {
+            var type = types.getSubType(i).compType();
+            if (type.funcType() == null) {
+                throw new InvalidModuleException("type " + i + " is a " + (type.arrayType() != null ? "array" : "struct")
+                        + " type; mik runs modules without garbage-collected types, whose allocations no memory cap"
+                        + " bounds");
+            }
+        }
+    }
+
     public static CompiledModule compile(byte[] bytes) {
         return compile(sha256(bytes), bytes);
     }
@@ -63,8 +79,9 @@ public final class ModuleCompiler {
                 throw new InvalidModuleException("the module exports no _start function: it is not a WASI command");
             }
             refuseGrowableTables(module);
+            refuseGcTypes(module);
             return new CompiledModule(sha256, module, MachineFactoryCompiler.compile(module),
-                    module.startSection().isPresent());
+                    module.startSection().isPresent(), InstanceFootprint.of(module));
         } catch (ChicoryException | IllegalArgumentException | IndexOutOfBoundsException e) {
             throw new InvalidModuleException("the file is not a valid WebAssembly module: " + e.getMessage());
         }

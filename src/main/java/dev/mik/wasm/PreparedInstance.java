@@ -10,6 +10,7 @@ import com.dylibso.chicory.wasi.WasiExitException;
 import com.dylibso.chicory.wasi.WasiOptions;
 import com.dylibso.chicory.wasi.WasiPreview1;
 import com.dylibso.chicory.wasm.types.MemoryLimits;
+import dev.mik.memory.MemoryPool;
 
 import java.io.ByteArrayInputStream;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -26,8 +27,10 @@ import java.util.logging.Logger;
  */
 public final class PreparedInstance {
 
-    private static final int PAGE = 65_536;
     private static final int STDERR_LIMIT = 16 * 1024;
+    /** The detail of a run that met the JVM's own heap limit; the run's boundary reports it as memory-limit. */
+    public static final String HEAP_EXHAUSTED = "the server's heap ran out while the handler ran; the run was"
+            + " stopped and its memory given back";
     private static final HostFunction[] WASI_SIGNATURES;
 
     static {
@@ -39,14 +42,14 @@ public final class PreparedInstance {
     private static final Logger LOG = Logger.getLogger(PreparedInstance.class.getName());
 
     private final Instance instance;
-    private final CappedMemory memory;
+    private final MemoryAccount account;
     private final long memoryMaxBytes;
     private final WasmFunctionHandle[] wasi;
     private final AtomicBoolean used = new AtomicBoolean();
 
-    private PreparedInstance(Instance instance, CappedMemory memory, long memoryMaxBytes, WasmFunctionHandle[] wasi) {
+    private PreparedInstance(Instance instance, MemoryAccount account, long memoryMaxBytes, WasmFunctionHandle[] wasi) {
         this.instance = instance;
-        this.memory = memory;
+        this.account = account;
         this.memoryMaxBytes = memoryMaxBytes;
         this.wasi = wasi;
     }
@@ -56,12 +59,41 @@ public final class PreparedInstance {
         return memoryMaxBytes;
     }
 
+    /** Bytes this instance holds from the memory pool now: its footprint plus what its memories grew by. */
+    public long heldBytes() {
+        return account.held();
+    }
+
     /**
-     * Instantiates {@code compiled} with its linear memory capped at {@code memoryMaxBytes}.
+     * The bytes an instance of {@code compiled} holds before it runs, which {@link #prepare} needs reserved.
      *
-     * @throws MemoryLimitException if the module's initial memory is already above the cap
+     * @throws MemoryLimitException when they are already above {@code memoryMaxBytes}
      */
-    public static PreparedInstance prepare(CompiledModule compiled, long memoryMaxBytes) {
+    public static long initialBytes(CompiledModule compiled, long memoryMaxBytes) {
+        long bytes = compiled.footprint().bytes(memoryMaxBytes);
+        if (bytes > memoryMaxBytes) {
+            throw new MemoryLimitException("the module needs " + bytes + " bytes before it runs ("
+                    + compiled.footprint().describe(memoryMaxBytes) + "), above the limit of " + memoryMaxBytes
+                    + " bytes for all of an instance's memories and tables (mik.handler.memory-max-bytes)", new byte[0],
+                    false);
+        }
+        return bytes;
+    }
+
+    /**
+     * Instantiates {@code compiled}: all its memories and tables together are capped at {@code memoryMaxBytes}, and
+     * every memory growth is reserved from {@code reservation}'s pool as it happens.
+     *
+     * @param reservation holds {@link #initialBytes} already; the instance owns it once this returns (give it back
+     *                    with {@link #release}), the caller still owns it if this throws
+     */
+    public static PreparedInstance prepare(CompiledModule compiled, long memoryMaxBytes,
+                                           MemoryPool.Reservation reservation) {
+        long initial = initialBytes(compiled, memoryMaxBytes);
+        if (reservation.held() < initial) {
+            throw new IllegalArgumentException("the reservation holds " + reservation.held() + " bytes, the instance "
+                    + initial);
+        }
         WasmFunctionHandle[] wasi = new WasmFunctionHandle[WASI_SIGNATURES.length];
         HostFunction[] forwarding = new HostFunction[WASI_SIGNATURES.length];
         for (int i = 0; i < forwarding.length; i++) {
@@ -70,23 +102,21 @@ public final class PreparedInstance {
             forwarding[i] = new HostFunction(signature.module(), signature.name(), signature.functionType(),
                     (instance, args) -> wasi[index].apply(instance, args));
         }
-        int capPages = (int) Math.min(Integer.MAX_VALUE, memoryMaxBytes / PAGE);
-        CappedMemory[] memory = new CappedMemory[1];
+        MemoryAccount account = new MemoryAccount(reservation, memoryMaxBytes);
         Instance instance = Instance.builder(compiled.module())
                 .withImportValues(ImportValues.builder().addFunction(forwarding).build())
                 .withMachineFactory(compiled.machineFactory())
-                .withMemoryFactory(declared -> {
-                    if (declared.initialPages() > capPages) {
-                        throw new MemoryLimitException("the module asks for " + declared.initialPages() * (long) PAGE
-                                + " bytes of initial memory, above the limit of " + memoryMaxBytes, new byte[0]);
-                    }
-                    memory[0] = new CappedMemory(new MemoryLimits(declared.initialPages(),
-                            Math.min(declared.maximumPages(), capPages), declared.shared()));
-                    return memory[0];
-                })
+                .withMemoryFactory(declared -> new CappedMemory(new MemoryLimits(declared.initialPages(),
+                        InstanceFootprint.maximumPagesUnder(declared.maximumPages(), memoryMaxBytes),
+                        declared.shared()), declared.maximumPages(), account))
                 .withStart(false)
                 .build();
-        return new PreparedInstance(instance, memory[0], memoryMaxBytes, wasi);
+        return new PreparedInstance(instance, account, memoryMaxBytes, wasi);
+    }
+
+    /** Gives this instance's memory back to the pool; call it once the instance is no longer wanted. Idempotent. */
+    public void release() {
+        account.close();
     }
 
     /**
@@ -120,10 +150,22 @@ public final class PreparedInstance {
             if (Thread.currentThread().isInterrupted()) {
                 throw new ChicoryInterruptedException(trap);
             }
+            if (causedByHeapExhaustion(trap)) {
+                throw new MemoryLimitException(HEAP_EXHAUSTED, stderr.bytes(), true);
+            }
             throw failure(new HandlerTrapException("the handler trapped: " + describe(trap), stderr.bytes()),
                     stdoutLimit, stdout, stderr);
         }
         return new WagiOutput(stdout.bytes(), stderr.bytes());
+    }
+
+    private static boolean causedByHeapExhaustion(Throwable trap) {
+        for (Throwable cause = trap; cause != null; cause = cause.getCause()) {
+            if (cause instanceof OutOfMemoryError) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** What a client may read about a trap: WebAssembly's own trap text, never a Java exception's. */
@@ -144,9 +186,10 @@ public final class PreparedInstance {
         if (stdout.overflowed()) {
             return seen instanceof OutputLimitException ? seen : new OutputLimitException(stdoutLimit);
         }
-        if (memory != null && memory.growRefused() && !(seen instanceof MemoryLimitException)) {
-            return new MemoryLimitException("the handler ran out of memory: it asked for more than "
-                    + (long) memory.maximumPages() * PAGE + " bytes (" + seen.getMessage() + ")", stderr.bytes());
+        String refusal = account.refusal();
+        if (refusal != null && !(seen instanceof MemoryLimitException)) {
+            return new MemoryLimitException("a memory grow was refused: " + refusal + " (then " + seen.getMessage()
+                    + ")", stderr.bytes(), account.refusedByPool());
         }
         return seen;
     }

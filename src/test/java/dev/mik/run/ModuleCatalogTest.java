@@ -1,5 +1,6 @@
 package dev.mik.run;
 
+import dev.mik.memory.MemoryPool;
 import dev.mik.problem.ProblemException;
 import dev.mik.problem.ProblemType;
 import org.junit.jupiter.api.Test;
@@ -16,18 +17,19 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 class ModuleCatalogTest {
 
     private static final long MAX_BYTES = 50L << 20;
+    private static final long MEMORY_MAX = 64L << 20;
 
     @TempDir
     Path dir;
 
-    private final ModuleCatalog catalog = new ModuleCatalog();
+    private final ModuleCatalog catalog = new ModuleCatalog(HandlerFixtures.memory(new MemoryPool(1L << 30)));
 
     @Test
     void aDeletedModuleIsReleasedByTheSweepWithoutARequest() throws Exception {
         Files.copy(Path.of("handlers/hello.wasm"), dir.resolve("hello.wasm"));
         Files.copy(Path.of("handlers/echo.wasm"), dir.resolve("echo.wasm"));
-        catalog.resolve(dir, new ModuleName("hello"), MAX_BYTES);
-        catalog.resolve(dir, new ModuleName("echo"), MAX_BYTES);
+        catalog.resolve(dir, new ModuleName("hello"), MAX_BYTES, MEMORY_MAX);
+        catalog.resolve(dir, new ModuleName("echo"), MAX_BYTES, MEMORY_MAX);
         assertEquals(2, catalog.size());
         Files.delete(dir.resolve("hello.wasm"));
         assertEquals(List.of("hello"), catalog.sweep(dir));
@@ -38,8 +40,8 @@ class ModuleCatalogTest {
     @Test
     void anUnchangedFileIsNotLoadedAgain() throws Exception {
         Files.copy(Path.of("handlers/hello.wasm"), dir.resolve("hello.wasm"));
-        ModuleVersion first = catalog.resolve(dir, new ModuleName("hello"), MAX_BYTES);
-        assertSame(first, catalog.resolve(dir, new ModuleName("hello"), MAX_BYTES));
+        ModuleVersion first = catalog.resolve(dir, new ModuleName("hello"), MAX_BYTES, MEMORY_MAX);
+        assertSame(first, catalog.resolve(dir, new ModuleName("hello"), MAX_BYTES, MEMORY_MAX));
     }
 
     @Test
@@ -47,12 +49,12 @@ class ModuleCatalogTest {
         Path file = dir.resolve("broken.wasm");
         Files.writeString(file, "not a module");
         ProblemException first = assertThrows(ProblemException.class,
-                () -> catalog.resolve(dir, new ModuleName("broken"), MAX_BYTES));
+                () -> catalog.resolve(dir, new ModuleName("broken"), MAX_BYTES, MEMORY_MAX));
         assertEquals(ProblemType.MODULE_INVALID, first.type());
         assertSame(first, assertThrows(ProblemException.class,
-                () -> catalog.resolve(dir, new ModuleName("broken"), MAX_BYTES)), "not re-read while unchanged");
+                () -> catalog.resolve(dir, new ModuleName("broken"), MAX_BYTES, MEMORY_MAX)), "not re-read while unchanged");
         Files.delete(file);
         Files.copy(Path.of("handlers/hello.wasm"), file);
-        assertEquals("broken", catalog.resolve(dir, new ModuleName("broken"), MAX_BYTES).name().value());
+        assertEquals("broken", catalog.resolve(dir, new ModuleName("broken"), MAX_BYTES, MEMORY_MAX).name().value());
     }
 }

@@ -1,0 +1,152 @@
+package dev.mik.run;
+
+import com.dylibso.chicory.runtime.ChicoryInterruptedException;
+import dev.mik.observability.LogText;
+import dev.mik.problem.ProblemException;
+import dev.mik.problem.ProblemType;
+import dev.mik.wasm.HandlerExitException;
+import dev.mik.wasm.HandlerFailureException;
+import dev.mik.wasm.MemoryLimitException;
+import dev.mik.wasm.OutputLimitException;
+import dev.mik.wasm.PreparedInstance;
+import dev.mik.wasm.WagiInput;
+import dev.mik.wasm.WagiOutput;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Runs one request on one instance of a module version, on an executor thread under a timeout, and turns every way
+ * it can end into a response or a {@link ProblemException}. The instance (and the memory it holds) is taken and
+ * given back inside the executor task, so it is released on every exit path: success, trap, timeout, interrupt,
+ * exception, and the JVM running out of heap, which is answered as {@code memory-limit} while the server goes on.
+ */
+final class HandlerRunner {
+
+    private static final Logger LOG = Logger.getLogger(HandlerRunner.class.getName());
+
+    /** Problem extension telling whose limit a memory-limit was: the handler's own cap, or the server's pool or heap. */
+    static final String MEMORY_LIMIT_KIND = "limit";
+    static final String OWN_LIMIT = "instance";
+    static final String SERVER_SHORT = "server";
+
+    private final ExecutorService executor;
+    /** Executor threads inside guest code right now; a timed-out run leaves this count when its thread is freed. */
+    private final AtomicInteger guestsRunning = new AtomicInteger();
+
+    HandlerRunner(ExecutorService executor) {
+        this.executor = executor;
+    }
+
+    int guestsRunning() {
+        return guestsRunning.get();
+    }
+
+    HandlerResponse run(ModuleVersion version, HandlerRequest request, long timeoutMs, long memoryMaxBytes,
+                        long responseMaxBytes) {
+        var input = WagiEnvironment.of(request);
+        Future<WagiOutput> run;
+        try {
+            run = executor.submit(() -> runGuest(version, input, memoryMaxBytes, responseMaxBytes));
+        } catch (RejectedExecutionException e) {
+            throw ProblemException.retryLater(ProblemType.OVERLOADED, "The server's executor refused the run.",
+                    ConcurrencyGate.RETRY_AFTER_SECONDS);
+        }
+        try {
+            WagiOutput output = run.get(timeoutMs, TimeUnit.MILLISECONDS);
+            logStderr(request, output.stderr());
+            return CgiResponseParser.parse(output.stdout());
+        } catch (TimeoutException e) {
+            run.cancel(true);
+            LOG.warning(() -> "Handler " + request.module() + " timed out after " + timeoutMs + " ms [request "
+                    + request.requestId() + "]; its thread was interrupted.");
+            throw new ProblemException(ProblemType.TIMEOUT, "Handler '" + request.module() + "' did not finish within "
+                    + timeoutMs + " ms.", null, Map.of("timeoutMs", timeoutMs));
+        } catch (InterruptedException e) {
+            // the container gave up on this request; the flag is not restored, or the thread's next request would fail
+            run.cancel(true);
+            throw new ProblemException(ProblemType.TIMEOUT, "The request was interrupted while its handler ran.");
+        } catch (ExecutionException e) {
+            throw failure(request, e.getCause());
+        } catch (CancellationException e) {
+            throw new ProblemException(ProblemType.TIMEOUT, "The handler run was cancelled.");
+        } catch (InvalidHandlerOutputException e) {
+            throw new ProblemException(ProblemType.INVALID_OUTPUT, "Handler '" + request.module()
+                    + "' wrote an invalid CGI response: " + e.getMessage());
+        }
+    }
+
+    private WagiOutput runGuest(ModuleVersion version, WagiInput input, long memoryMaxBytes, long responseMaxBytes) {
+        guestsRunning.incrementAndGet();
+        try {
+            return runOnce(version, input, memoryMaxBytes, responseMaxBytes);
+        } catch (OutOfMemoryError heapExhausted) {
+            // runOnce's frame is gone, so the instance and its memory can already be collected
+            LOG.warning(() -> "Handler " + version.name() + " met the JVM's heap limit; its run was stopped.");
+            throw new MemoryLimitException(PreparedInstance.HEAP_EXHAUSTED, new byte[0], true);
+        } finally {
+            guestsRunning.decrementAndGet();
+        }
+    }
+
+    private static WagiOutput runOnce(ModuleVersion version, WagiInput input, long memoryMaxBytes,
+                                      long responseMaxBytes) {
+        PreparedInstance instance = version.take(memoryMaxBytes);
+        try {
+            return instance.run(input, responseMaxBytes);
+        } finally {
+            instance.release();
+        }
+    }
+
+    private static ProblemException failure(HandlerRequest request, Throwable cause) {
+        String module = request.module().value();
+        if (cause instanceof ProblemException refused) {
+            return refused; // the memory pool stayed full
+        }
+        if (cause instanceof HandlerFailureException failure) {
+            logStderr(request, failure.stderr());
+            LOG.info(() -> "Handler " + module + " failed [request " + request.requestId() + "]: " + failure.getMessage());
+        }
+        if (cause instanceof MemoryLimitException e) {
+            return new ProblemException(ProblemType.MEMORY_LIMIT, "Handler '" + module + "' ran out of memory: "
+                    + e.getMessage() + ".", null, Map.of(MEMORY_LIMIT_KIND, e.serverShort() ? SERVER_SHORT : OWN_LIMIT));
+        }
+        if (cause instanceof OutputLimitException e) {
+            return new ProblemException(ProblemType.RESPONSE_TOO_LARGE, "Handler '" + module + "': "
+                    + e.getMessage() + " (mik.response.max-bytes).");
+        }
+        if (cause instanceof HandlerExitException e) {
+            return new ProblemException(ProblemType.HANDLER_ERROR, "Handler '" + module + "' exited with status "
+                    + e.exitCode() + ".", null, Map.of("exitCode", e.exitCode()));
+        }
+        if (cause instanceof HandlerFailureException e) {
+            return new ProblemException(ProblemType.HANDLER_ERROR, "Handler '" + module + "' failed: "
+                    + e.getMessage());
+        }
+        if (cause instanceof ChicoryInterruptedException) {
+            return new ProblemException(ProblemType.TIMEOUT, "Handler '" + module + "' was interrupted.");
+        }
+        LOG.log(Level.SEVERE, "Handler " + module + " failed unexpectedly [request " + request.requestId() + "]", cause);
+        return new ProblemException(ProblemType.HANDLER_ERROR, "Handler '" + module
+                + "' failed unexpectedly; the server log has the details under this request id.");
+    }
+
+    private static void logStderr(HandlerRequest request, byte[] stderr) {
+        if (stderr.length > 0) {
+            // escaped so a handler cannot write log lines that look like the server's own
+            String text = LogText.escape(new String(stderr, StandardCharsets.UTF_8).stripTrailing());
+            LOG.info(() -> "Handler " + request.module() + " stderr [request " + request.requestId() + "]: " + text);
+        }
+    }
+}

@@ -1,0 +1,54 @@
+package dev.mik.run;
+
+import dev.mik.files.FileStamp;
+import dev.mik.http.ServerInfo;
+import dev.mik.memory.MemoryPool;
+import dev.mik.problem.ProblemException;
+import dev.mik.problem.ProblemType;
+import dev.mik.wasm.ModuleCompiler;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/** Module versions of the test fixtures and requests for them, for unit tests that run handlers without a server. */
+final class HandlerFixtures {
+
+    static final Path FIXTURES = Path.of("src/test/wasm");
+
+    private HandlerFixtures() {
+    }
+
+    /** Handler memory over {@code pool} whose admission does not wait: a full pool is a 503 at once. */
+    static HandlerMemory memory(MemoryPool pool) {
+        return new HandlerMemory(pool, (bytes, module) -> {
+            MemoryPool.Reservation reservation = pool.tryReserve(bytes);
+            if (reservation == null) {
+                throw ProblemException.retryLater(ProblemType.OVERLOADED, "the test pool is full", 1);
+            }
+            return reservation;
+        });
+    }
+
+    /** {@code src/test/wasm/<fixture>.wasm} as a module version (or {@code handlers/<fixture>.wasm} if not there). */
+    static ModuleVersion version(String fixture, HandlerMemory memory) {
+        Path file = FIXTURES.resolve(fixture + ".wasm");
+        if (!Files.exists(file)) {
+            file = Path.of("handlers", fixture + ".wasm");
+        }
+        try {
+            return new ModuleVersion(new ModuleName(fixture), FileStamp.of(file),
+                    ModuleCompiler.compile(Files.readAllBytes(file)), memory);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static HandlerRequest get(String module, String query) {
+        return new HandlerRequest(new ModuleName(module), "GET", "/", "/", query, Map.of(), new byte[0],
+                "/run/" + module, "http://localhost/run/" + module, new ServerInfo("localhost", 80, "HTTP/1.1",
+                "127.0.0.1"), "test-request", "00-00000000000000000000000000000001-0000000000000001-01");
+    }
+}
