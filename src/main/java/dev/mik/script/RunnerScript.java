@@ -42,15 +42,30 @@ final class RunnerScript {
             return value;
           }
 
-          // every `throw x` in a script throws safeThrow(x): objects without Object.prototype in their chain
-          // get the slot Nashorn would otherwise fill with its Java exception
+          // every `throw x` in a script throws safeThrow(x). Nashorn hands its Java exception to a thrown object by
+          // an ordinary [[Set]] of 'nashornException' (a setter would receive it, a writable property keep it), after
+          // running the object's name and message getters; so that name must resolve to a data property no script
+          // code can change: an own fixed one on an extensible object, else a fixed one along a frozen chain
+          var EXCEPTION_SLOT = 'nashornException', getPrototypeOf = Object.getPrototypeOf,
+              getOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
+          function isFixedData(descriptor) {
+            return descriptor !== undefined && !('get' in descriptor) && !descriptor.writable && !descriptor.configurable;
+          }
+          function hasFixedSlot(value) {
+            for (var object = value; object !== null; object = getPrototypeOf(object)) {
+              var descriptor = getOwnPropertyDescriptor(object, EXCEPTION_SLOT);
+              if (descriptor !== undefined) { return isFixedData(descriptor); }
+              if (isExtensible(object)) { return false; }
+            }
+            return false;
+          }
           var safeThrow = freeze(function safeThrow(value) {
-            if (value !== null && (typeof value === 'object' || typeof value === 'function')
-                && !('nashornException' in value)) {
-              if (!isExtensible(value)) {
-                throw new TypeError('a non-extensible object without a prototype cannot be thrown');
-              }
-              defineProperty(value, 'nashornException', { value: undefined });
+            if (value === null || (typeof value !== 'object' && typeof value !== 'function')) { return value; }
+            if (isExtensible(value) && getOwnPropertyDescriptor(value, EXCEPTION_SLOT) === undefined) {
+              defineProperty(value, EXCEPTION_SLOT, { value: undefined });
+            }
+            if (!hasFixedSlot(value)) {
+              throw new TypeError('an object whose ' + EXCEPTION_SLOT + ' property can change cannot be thrown');
             }
             return value;
           });

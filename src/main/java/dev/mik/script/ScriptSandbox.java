@@ -70,6 +70,7 @@ public final class ScriptSandbox implements AutoCloseable {
             Object internals = ((ScriptObjectMirror) evaluate(RUNTIME_SOURCE_NAME, BuiltinCaps.script()))
                     .call(null, global, new GuardTicker());
             ((ScriptObjectMirror) evaluate(RUNTIME_SOURCE_NAME, SandboxGlobal.lockScript())).call(null, global);
+            requireJavaMemberBarrier();
             ScriptObjectMirror newRunner = (ScriptObjectMirror) evaluate(RUNTIME_SOURCE_NAME, RunnerScript.script());
             this.runner = (ScriptObjectMirror) newRunner.call(null, internals);
         } catch (ScriptException | RuntimeException e) {
@@ -177,6 +178,11 @@ public final class ScriptSandbox implements AutoCloseable {
         }
     }
 
+    /** Test hook: evaluates a trusted JavaScript function in the hardened global and calls it with the arguments. */
+    Object callTrusted(String functionSource, Object... arguments) throws ScriptException {
+        return ((ScriptObjectMirror) evaluate(RUNTIME_SOURCE_NAME, functionSource)).call(null, arguments);
+    }
+
     private Object evaluate(String name, String source) throws ScriptException {
         // the file name comes from a separate scope, so nothing is written into the frozen global
         SimpleScriptContext context = new SimpleScriptContext();
@@ -185,6 +191,15 @@ public final class ScriptSandbox implements AutoCloseable {
         naming.put(ScriptEngine.FILENAME, name);
         context.setBindings(naming, ScriptContext.GLOBAL_SCOPE);
         return engine.eval(source, context);
+    }
+
+    /** Java members of primitives are unreachable only while {@link JavaMemberBarrier} is one of the engine's linkers. */
+    private void requireJavaMemberBarrier() throws ScriptException {
+        Object kinds = evaluate(RUNTIME_SOURCE_NAME, "[typeof ''.class, typeof (0).bytes, typeof true.class].join()");
+        if (!"undefined,undefined,undefined".equals(kinds)) {
+            throw new IllegalStateException("primitives reach Java members: the engine's class loader did not find "
+                    + JavaMemberBarrier.class.getName() + " in META-INF/services (" + kinds + ")");
+        }
     }
 
     /**
