@@ -96,7 +96,8 @@ public final class RunGuard {
 
     /**
      * Injected at every catch-block start with the caught value. A Java throwable (an abort, a stack overflow,
-     * a host failure) is never handed to the script: it trips the guard where it is a limit, and is rethrown.
+     * a host failure) is never handed to the script: it trips the guard where it is a limit, and is rethrown. Any
+     * other Java object, or a Java exception left on a caught error, fails the run instead of reaching the script.
      */
     public void c(Object caught) {
         if (caught instanceof Throwable throwable) {
@@ -114,16 +115,34 @@ public final class RunGuard {
         }
         if (caught instanceof ScriptObjectMirror error) {
             forgetJavaException(error);
+        } else if (!ScriptValues.isScriptValue(caught)) {
+            throw javaObjectReached(caught);
         }
     }
 
     /** Errors Nashorn raises carry its Java exception as an own property; the script must not reach it. */
-    private static void forgetJavaException(ScriptObjectMirror error) {
+    private void forgetJavaException(ScriptObjectMirror error) {
         try {
             error.removeMember(NASHORN_EXCEPTION);
         } catch (RuntimeException frozen) {
             // a script's own frozen object may hold a non-configurable property of that name: harmless data
         }
+        if (error.hasMember(NASHORN_EXCEPTION)) {
+            Object left = error.getMember(NASHORN_EXCEPTION);
+            if (!ScriptValues.isScriptValue(left)) {
+                throw javaObjectReached(left);
+            }
+        }
+    }
+
+    /** A Java object about to reach script code ends the run as a failure inside the sandbox. */
+    private IllegalStateException javaObjectReached(Object value) {
+        IllegalStateException leak = new IllegalStateException("a Java object (" + value.getClass().getName()
+                + ") was about to reach script code");
+        if (unexpected == null) {
+            unexpected = leak;
+        }
+        return leak;
     }
 
     /** Reads the limits now; also called by the guarded regex input and around host calls. */

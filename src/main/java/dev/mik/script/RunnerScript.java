@@ -149,6 +149,7 @@ final class RunnerScript {
               throw e;
             }
             g.finish(passthrough, json === undefined ? 'null' : json);
+            return value;   // for trusted callers in tests
           });
         })
         """;

@@ -153,16 +153,23 @@ final class SandboxGlobal {
           }
 
           // Freezing does not reach internal slots: Date.prototype is a Date whose time value setTime changes,
-          // RegExp.prototype a RegExp whose pattern compile replaces, and Nashorn's accessor setters (Error's
-          // lineNumber, fileName ...) add properties even to a frozen object. Those built-ins refuse a shared
-          // receiver; on a script's own objects they work as before.
+          // RegExp.prototype a RegExp whose pattern compile replaces, Array.prototype an array whose elements
+          // push adds even when frozen, and Nashorn's accessor setters (Error's lineNumber, fileName ...) add
+          // properties even to a frozen object. Those built-ins refuse a shared receiver; on a script's own
+          // objects they work as before.
           var shared = new WeakSet();
           function refusingShared(original, what) {
             return function () {
               if (shared.has(this)) {
                 throw new TypeError(what + ' cannot change a built-in object shared by all scripts');
               }
-              return callWith(apply, original, this, arguments);
+              // common arities without apply: push and friends are hot
+              switch (arguments.length) {
+                case 0: return callWith(original, this);
+                case 1: return callWith(original, this, arguments[0]);
+                case 2: return callWith(original, this, arguments[0], arguments[1]);
+                default: return callWith(apply, original, this, arguments);
+              }
             };
           }
           function guardMethod(target, name) {
@@ -176,6 +183,10 @@ final class SandboxGlobal {
             }
           });
           guardMethod(RegExp.prototype, 'compile');
+          // a frozen Nashorn array still takes elements from push, unshift and splice
+          ['push', 'pop', 'shift', 'unshift', 'splice', 'reverse', 'sort', 'fill', 'copyWithin'].forEach(function (name) {
+            if (typeof Array.prototype[name] === 'function') { guardMethod(Array.prototype, name); }
+          });
           reachable().forEach(function (object) {
             getOwnPropertyNames(object).forEach(function (key) {
               if (object === global && COMPILE_TIME.indexOf(key) >= 0) { return; }

@@ -178,9 +178,15 @@ public final class ScriptSandbox implements AutoCloseable {
         }
     }
 
-    /** Test hook: evaluates a trusted JavaScript function in the hardened global and calls it with the arguments. */
+    /**
+     * Test hook: evaluates a trusted JavaScript function in the hardened global and calls it with the runner (which
+     * returns what the script returned) followed by the arguments.
+     */
     Object callTrusted(String functionSource, Object... arguments) throws ScriptException {
-        return ((ScriptObjectMirror) evaluate(RUNTIME_SOURCE_NAME, functionSource)).call(null, arguments);
+        Object[] withRunner = new Object[arguments.length + 1];
+        withRunner[0] = runner;
+        System.arraycopy(arguments, 0, withRunner, 1, arguments.length);
+        return ((ScriptObjectMirror) evaluate(RUNTIME_SOURCE_NAME, functionSource)).call(null, withRunner);
     }
 
     private Object evaluate(String name, String source) throws ScriptException {
