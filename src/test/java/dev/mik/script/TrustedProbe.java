@@ -188,7 +188,7 @@ final class TrustedProbe {
     }
 
     /** What a run returned or threw; {@code ended} is false when it ended in Java (an abort). */
-    record Outcome(boolean ended, Object value) {
+    record Outcome(boolean ended, boolean thrown, Object value) {
     }
 
     private TrustedProbe() {
@@ -206,11 +206,13 @@ final class TrustedProbe {
     static Outcome runForValue(ScriptSandbox sandbox, CompiledScript script, RunGuard guard, String input)
             throws ScriptException {
         try {
-            return new Outcome(true, sandbox.callTrusted(RUN, script.factory(), guard, input, SandboxFixture.REQUEST));
+            return new Outcome(true, false, sandbox.callTrusted(RUN, script.factory(), guard, input, SandboxFixture.REQUEST));
         } catch (NashornException e) {
-            return new Outcome(true, e.getEcmaError());
+            // a Java throwable as the thrown value is an abort that surfaced inside a built-in
+            return e.getEcmaError() instanceof Throwable ? new Outcome(false, false, null)
+                    : new Outcome(true, true, e.getEcmaError());
         } catch (GuardTripped | StackOverflowError e) {
-            return new Outcome(false, null);
+            return new Outcome(false, false, null);
         }
     }
 
