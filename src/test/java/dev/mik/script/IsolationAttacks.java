@@ -8,8 +8,13 @@ import java.util.List;
  */
 final class IsolationAttacks {
 
-    /** A named script body. */
-    record Attack(String name, String body) {
+    /** A named script body, and the JSON it must return (null where the answer does not matter). */
+    record Attack(String name, String body, String expected) {
+
+        Attack(String name, String body) {
+            this(name, body, null);
+        }
+
         @Override
         public String toString() {
             return name;
@@ -63,38 +68,52 @@ final class IsolationAttacks {
               Error.prototype.lineNumber, Error.prototype.fileName, Object.prototype.lineNumber, Array.prototype.length,
               Array.prototype[0], String(Object.getPrototypeOf(Object.prototype)), d];""";
 
+    private static final String REFUSED_THROW =
+            "TypeError: an object whose nashornException property can change cannot be thrown";
+
     /** Each would hand a Java object to the script if the sandbox let it; it returns what it saw. */
     static final List<Attack> JAVA_OBJECTS = List.of(
             new Attack("bean properties of primitives", """
                     var s = 'a' + input.s;
                     return [typeof 'x'.bytes, typeof 'x'.class, typeof 'x'.empty, typeof s.bytes, typeof (1).class,
-                      typeof (1.5).infinite, typeof true.class, typeof Symbol('s').class, typeof 'x'.getClass];"""),
+                      typeof (1.5).infinite, typeof true.class, typeof Symbol('s').class, typeof 'x'.getClass];""",
+                    undefinedTimes(9)),
             new Attack("Array methods on a string's bytes", """
                     var b = 'x'.bytes;
-                    try { Array.prototype.push.call(b, 1); return String(b); } catch (e) { return e.name; }"""),
+                    try { Array.prototype.push.call(b, 1); return String(b); } catch (e) { return e.name; }""",
+                    "\"TypeError\""),
             new Attack("thrown object with a nashornException setter", """
                     var got = 'nothing', o = {};
                     Object.defineProperty(o, 'nashornException', { set: function (v) { got = typeof v; } });
-                    try { throw o; } catch (e) { return [got, e === o ? 'same' : String(e)]; }"""),
+                    try { throw o; } catch (e) { return [got, e === o ? 'same' : String(e)]; }""",
+                    "[\"nothing\",\"" + REFUSED_THROW + "\"]"),
             new Attack("thrown object with a writable nashornException", """
                     var o = {};
                     Object.defineProperty(o, 'nashornException', { value: 1, writable: true });
-                    try { throw o; } catch (e) { return [typeof o.nashornException, e === o ? 'same' : String(e)]; }"""),
+                    try { throw o; } catch (e) { return [typeof o.nashornException, e === o ? 'same' : String(e)]; }""",
+                    "[\"number\",\"" + REFUSED_THROW + "\"]"),
             new Attack("thrown object inheriting a nashornException setter", """
                     var got = 'nothing', p = Object.create({ set nashornException(v) { got = typeof v; } });
-                    try { throw p; } catch (e) { return [got, e === p ? 'same' : String(e)]; }"""),
+                    try { throw p; } catch (e) { return [got, e === p ? 'same' : String(e)]; }""",
+                    "[\"nothing\",\"same\"]"),
             new Attack("error whose name getter adds a setter while Nashorn builds its exception", """
                     var got = 'nothing', armed = false, o = Object.create(Error.prototype, { name: { get: function () {
                       if (!armed) { armed = true; try { Object.defineProperty(o, 'nashornException',
                         { set: function (v) { got = typeof v; } }); } catch (e) { } }
                       return 'E'; } } });
-                    try { throw o; } catch (e) { return [got, e === o ? 'same' : String(e)]; }"""),
+                    try { throw o; } catch (e) { return [got, e === o ? 'same' : String(e)]; }""",
+                    "[\"nothing\",\"same\"]"),
             new Attack("Java methods of a caught error", """
                     try { null.x; } catch (e) {
                       return [typeof e.nashornException, typeof e.printStackTrace, typeof e.getStackTrace,
                         typeof e.setFileName, typeof e.stack];
-                    }"""));
+                    }""",
+                    undefinedTimes(5)));
 
     private IsolationAttacks() {
+    }
+
+    private static String undefinedTimes(int n) {
+        return "[" + String.join(",", java.util.Collections.nCopies(n, "\"undefined\"")) + "]";
     }
 }
