@@ -36,7 +36,8 @@ import org.openjdk.nashorn.internal.runtime.Undefined;
 public final class JavaMemberBarrier extends GuardingDynamicLinkerExporter {
 
     /** The Java objects that trusted runtime code and instrumented guard calls use; scripts never hold them. */
-    private static final Set<Class<?>> GUARD_CLASSES = Set.of(RunGuard.class, GuardTicker.class);
+    private static final Set<Class<?>> GUARD_CLASSES = Set.of(RunGuard.class, GuardTicker.class,
+            ScriptRandom.class);
     private static final String REFUSED = "Java objects are not available in scripts";
 
     private static final MethodHandle UNDEFINED = MethodHandles.constant(Object.class, ScriptRuntime.UNDEFINED);

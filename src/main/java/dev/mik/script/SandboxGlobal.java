@@ -13,7 +13,8 @@ package dev.mik.script;
  * <li>Lock makes the built-ins that write an object's internal state (Date setters, {@code RegExp.prototype.compile},
  * every accessor setter) refuse a shared built-in receiver, then freezes every object reachable from the global,
  * plus the prototypes only instances reach (iterators). Together no run can leave state for a later or a
- * concurrent run, internal slots included.</li>
+ * concurrent run, internal slots included. {@code Math.random} draws from a generator of the run's own
+ * ({@link ScriptRandom}).</li>
  * </ul>
  * Java members of primitives ({@code "x".bytes}, {@code (1).getClass}) are not stubbed here: {@link JavaMemberBarrier}
  * stops their link.
@@ -28,7 +29,7 @@ final class SandboxGlobal {
         return CLEANUP;
     }
 
-    /** A function of the global object; run after {@link BuiltinCaps} so its methods are frozen too. */
+    /** A function of the global object and a {@link ScriptRandom}; run after {@link BuiltinCaps} to freeze its work. */
     static String lockScript() {
         return LOCK;
     }
@@ -117,9 +118,12 @@ final class SandboxGlobal {
         })
         """;
 
-    /** Makes built-ins refuse to write the internal state of a shared object, then freezes everything shared. */
+    /**
+     * Makes built-ins refuse to write the internal state of a shared object, gives {@code Math.random} a per-run
+     * {@link ScriptRandom}, then freezes everything shared.
+     */
     private static final String LOCK = """
-        (function (global) {
+        (function (global, randomSource) {
           'use strict';
           var defineProperty = Object.defineProperty, getOwnPropertyNames = Object.getOwnPropertyNames,
               getOwnPropertySymbols = Object.getOwnPropertySymbols, getPrototypeOf = Object.getPrototypeOf,
@@ -197,6 +201,10 @@ final class SandboxGlobal {
               }
             });
           });
+
+          // java.lang.Math.random is one generator for the whole JVM, whose state two values reveal
+          defineProperty(Math, 'random', { value: function random() { return randomSource.next(); },
+            writable: true, enumerable: false, configurable: true });
 
           reachable().forEach(function (object) {
             shared.add(object);

@@ -69,7 +69,8 @@ public final class ScriptSandbox implements AutoCloseable {
             ((ScriptObjectMirror) evaluate(RUNTIME_SOURCE_NAME, SandboxGlobal.cleanupScript())).call(null, global);
             Object internals = ((ScriptObjectMirror) evaluate(RUNTIME_SOURCE_NAME, BuiltinCaps.script()))
                     .call(null, global, new GuardTicker());
-            ((ScriptObjectMirror) evaluate(RUNTIME_SOURCE_NAME, SandboxGlobal.lockScript())).call(null, global);
+            ((ScriptObjectMirror) evaluate(RUNTIME_SOURCE_NAME, SandboxGlobal.lockScript()))
+                    .call(null, global, new ScriptRandom());
             requireJavaMemberBarrier();
             ScriptObjectMirror newRunner = (ScriptObjectMirror) evaluate(RUNTIME_SOURCE_NAME, RunnerScript.script());
             this.runner = (ScriptObjectMirror) newRunner.call(null, internals);
