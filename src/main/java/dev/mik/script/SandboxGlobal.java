@@ -202,7 +202,7 @@ final class SandboxGlobal {
             });
           });
 
-          // java.lang.Math.random is one generator for the whole JVM, whose state two values reveal
+          // java.lang.Math.random is one generator for the whole JVM, whose state a single value reveals
           defineProperty(Math, 'random', { value: function random() { return randomSource.next(); },
             writable: true, enumerable: false, configurable: true });
 
