@@ -3,6 +3,9 @@ package dev.mik.script;
 import java.lang.management.ManagementFactory;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.nashorn.api.scripting.ScriptObjectMirror;
+import org.openjdk.nashorn.internal.runtime.Context;
+import org.openjdk.nashorn.internal.runtime.Property;
+import org.openjdk.nashorn.internal.runtime.ScriptObject;
 
 /**
  * The per-run Java object behind the reserved identifier {@code __g}: the only Java object a run can touch,
@@ -120,18 +123,22 @@ public final class RunGuard {
         }
     }
 
-    /** Errors Nashorn raises carry its Java exception as an own property; the script must not reach it. */
+    /**
+     * Errors Nashorn raises carry its Java exception as an own property; the script must not reach it. A fixed
+     * slot (one safeThrow defined) stays, and must hold a script value.
+     */
     private void forgetJavaException(ScriptObjectMirror error) {
-        try {
-            error.removeMember(NASHORN_EXCEPTION);
-        } catch (RuntimeException frozen) {
-            // a script's own frozen object may hold a non-configurable property of that name: harmless data
+        if (!(ScriptObjectMirror.unwrap(error, Context.getGlobal()) instanceof ScriptObject object)) {
+            return;   // an object of another global: none is ever handed to a script
         }
-        if (error.hasMember(NASHORN_EXCEPTION)) {
-            Object left = error.getMember(NASHORN_EXCEPTION);
-            if (!ScriptValues.isScriptValue(left)) {
-                throw javaObjectReached(left);
-            }
+        Property slot = object.getMap().findProperty(NASHORN_EXCEPTION);
+        if (slot == null) {
+            return;
+        }
+        if (slot.isConfigurable()) {
+            object.delete(NASHORN_EXCEPTION, false);
+        } else if (!slot.isAccessorProperty() && !ScriptValues.isScriptValue(slot.getObjectValue(object, object))) {
+            throw javaObjectReached(slot.getObjectValue(object, object));
         }
     }
 

@@ -51,8 +51,8 @@ final class RunnerScript {
           function isFixedData(descriptor) {
             return descriptor !== undefined && !('get' in descriptor) && !descriptor.writable && !descriptor.configurable;
           }
-          function hasFixedSlot(value) {
-            for (var object = value; object !== null; object = getPrototypeOf(object)) {
+          function fixedAlongFrozenChain(object) {
+            for (; object !== null; object = getPrototypeOf(object)) {
               var descriptor = getOwnPropertyDescriptor(object, EXCEPTION_SLOT);
               if (descriptor !== undefined) { return isFixedData(descriptor); }
               if (isExtensible(object)) { return false; }
@@ -61,13 +61,13 @@ final class RunnerScript {
           }
           var safeThrow = freeze(function safeThrow(value) {
             if (value === null || (typeof value !== 'object' && typeof value !== 'function')) { return value; }
-            if (isExtensible(value) && getOwnPropertyDescriptor(value, EXCEPTION_SLOT) === undefined) {
-              defineProperty(value, EXCEPTION_SLOT, { value: undefined });
+            var own = getOwnPropertyDescriptor(value, EXCEPTION_SLOT);
+            if (own === undefined && isExtensible(value)) {
+              defineProperty(value, EXCEPTION_SLOT, { value: undefined });   // fixed: not writable nor configurable
+              return value;
             }
-            if (!hasFixedSlot(value)) {
-              throw new TypeError('an object whose ' + EXCEPTION_SLOT + ' property can change cannot be thrown');
-            }
-            return value;
+            if (own === undefined ? fixedAlongFrozenChain(getPrototypeOf(value)) : isFixedData(own)) { return value; }
+            throw new TypeError('an object whose ' + EXCEPTION_SLOT + ' property can change cannot be thrown');
           });
 
           function describe(value) {
