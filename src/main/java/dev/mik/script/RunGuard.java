@@ -3,6 +3,9 @@ package dev.mik.script;
 import java.lang.management.ManagementFactory;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.nashorn.api.scripting.ScriptObjectMirror;
+import org.openjdk.nashorn.internal.runtime.Context;
+import org.openjdk.nashorn.internal.runtime.Property;
+import org.openjdk.nashorn.internal.runtime.ScriptObject;
 
 /**
  * The per-run Java object behind the reserved identifier {@code __g}: the only Java object a run can touch,
@@ -107,7 +110,8 @@ public final class RunGuard {
 
     /**
      * Injected at every catch-block start with the caught value. A Java throwable (an abort, a stack overflow,
-     * a host failure) is never handed to the script: it trips the guard where it is a limit, and is rethrown.
+     * a host failure) is never handed to the script: it trips the guard where it is a limit, and is rethrown. Any
+     * other Java object, or a Java exception left on a caught error, fails the run instead of reaching the script.
      */
     public void c(Object caught) {
         if (caught instanceof Throwable throwable) {
@@ -125,16 +129,38 @@ public final class RunGuard {
         }
         if (caught instanceof ScriptObjectMirror error) {
             forgetJavaException(error);
+        } else if (!ScriptValues.isScriptValue(caught)) {
+            throw javaObjectReached(caught);
         }
     }
 
-    /** Errors Nashorn raises carry its Java exception as an own property; the script must not reach it. */
-    private static void forgetJavaException(ScriptObjectMirror error) {
-        try {
-            error.removeMember(NASHORN_EXCEPTION);
-        } catch (RuntimeException frozen) {
-            // a script's own frozen object may hold a non-configurable property of that name: harmless data
+    /**
+     * Errors Nashorn raises carry its Java exception as an own property; the script must not reach it. A fixed
+     * slot (one safeThrow defined) stays, and must hold a script value.
+     */
+    private void forgetJavaException(ScriptObjectMirror error) {
+        if (!(ScriptObjectMirror.unwrap(error, Context.getGlobal()) instanceof ScriptObject object)) {
+            return;   // an object of another global: none is ever handed to a script
         }
+        Property slot = object.getMap().findProperty(NASHORN_EXCEPTION);
+        if (slot == null) {
+            return;
+        }
+        if (slot.isConfigurable()) {
+            object.delete(NASHORN_EXCEPTION, false);
+        } else if (!slot.isAccessorProperty() && !ScriptValues.isScriptValue(slot.getObjectValue(object, object))) {
+            throw javaObjectReached(slot.getObjectValue(object, object));
+        }
+    }
+
+    /** A Java object about to reach script code ends the run as a failure inside the sandbox. */
+    private IllegalStateException javaObjectReached(Object value) {
+        IllegalStateException leak = new IllegalStateException("a Java object (" + value.getClass().getName()
+                + ") was about to reach script code");
+        if (unexpected == null) {
+            unexpected = leak;
+        }
+        return leak;
     }
 
     /** Reads the limits now; also called by the guarded regex input and around host calls. */

@@ -42,17 +42,32 @@ final class RunnerScript {
             return value;
           }
 
-          // every `throw x` in a script throws safeThrow(x): objects without Object.prototype in their chain
-          // get the slot Nashorn would otherwise fill with its Java exception
-          var safeThrow = freeze(function safeThrow(value) {
-            if (value !== null && (typeof value === 'object' || typeof value === 'function')
-                && !('nashornException' in value)) {
-              if (!isExtensible(value)) {
-                throw new TypeError('a non-extensible object without a prototype cannot be thrown');
-              }
-              defineProperty(value, 'nashornException', { value: undefined });
+          // every `throw x` in a script throws safeThrow(x). Nashorn hands its Java exception to a thrown object by
+          // an ordinary [[Set]] of 'nashornException' (a setter would receive it, a writable property keep it), after
+          // running the object's name and message getters; so that name must resolve to a data property no script
+          // code can change: an own fixed one on an extensible object, else a fixed one along a frozen chain
+          var EXCEPTION_SLOT = 'nashornException', getPrototypeOf = Object.getPrototypeOf,
+              getOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
+          function isFixedData(descriptor) {
+            return descriptor !== undefined && !('get' in descriptor) && !descriptor.writable && !descriptor.configurable;
+          }
+          function fixedAlongFrozenChain(object) {
+            for (; object !== null; object = getPrototypeOf(object)) {
+              var descriptor = getOwnPropertyDescriptor(object, EXCEPTION_SLOT);
+              if (descriptor !== undefined) { return isFixedData(descriptor); }
+              if (isExtensible(object)) { return false; }
             }
-            return value;
+            return false;
+          }
+          var safeThrow = freeze(function safeThrow(value) {
+            if (value === null || (typeof value !== 'object' && typeof value !== 'function')) { return value; }
+            var own = getOwnPropertyDescriptor(value, EXCEPTION_SLOT);
+            if (own === undefined && isExtensible(value)) {
+              defineProperty(value, EXCEPTION_SLOT, { value: undefined });   // fixed: not writable nor configurable
+              return value;
+            }
+            if (own === undefined ? fixedAlongFrozenChain(getPrototypeOf(value)) : isFixedData(own)) { return value; }
+            throw new TypeError('an object whose ' + EXCEPTION_SLOT + ' property can change cannot be thrown');
           });
 
           function describe(value) {
@@ -139,6 +154,7 @@ final class RunnerScript {
             // field, a new status) is answered as changed
             var edited = call >= 0 && json !== stringify(parse(texts[call]), undefined, undefined, MAX_JSON);
             g.finish(call, edited, json === undefined ? 'null' : json);
+            return value;   // for trusted callers in tests
           });
         })
         """;

@@ -1,11 +1,5 @@
 package dev.mik.script;
 
-import java.lang.reflect.Method;
-import java.util.Arrays;
-import java.util.Set;
-import java.util.TreeSet;
-import java.util.stream.Collectors;
-
 /**
  * The scripts that turn a fresh Nashorn global into the sandbox's one hardened global, run once per sandbox:
  * {@link #cleanupScript()} first, then {@link BuiltinCaps}, then {@link #lockScript()}.
@@ -16,20 +10,16 @@ import java.util.stream.Collectors;
  * replaces the error constructors with ones that drop the Java exception Nashorn attaches to each error, and
  * replaces RegExp with a constructor without the legacy statics ({@code RegExp.$1}), which hold the last match
  * of any run.</li>
- * <li>Lock gives {@code String}, {@code Number}, {@code Boolean} and {@code Symbol} prototypes a non-writable,
- * non-configurable throwing stub for every public Java method name their primitives would otherwise reach
- * (computed here by reflection), then freezes every object reachable from the global, plus the prototypes
- * only instances reach (iterators).</li>
+ * <li>Lock makes the built-ins that write an object's internal state (Date setters, {@code RegExp.prototype.compile},
+ * every accessor setter) refuse a shared built-in receiver, then freezes every object reachable from the global,
+ * plus the prototypes only instances reach (iterators). Together no run can leave state for a later or a
+ * concurrent run, internal slots included. {@code Math.random} draws from a generator of the run's own
+ * ({@link ScriptRandom}).</li>
  * </ul>
+ * Java members of primitives ({@code "x".bytes}, {@code (1).getClass}) are not stubbed here: {@link JavaMemberBarrier}
+ * stops their link.
  */
 final class SandboxGlobal {
-
-    private static final Class<?>[] STRING_CLASSES = {String.class, CharSequence.class, Comparable.class,
-        org.openjdk.nashorn.internal.runtime.ConsString.class};
-    private static final Class<?>[] NUMBER_CLASSES = {Integer.class, Long.class, Double.class, Float.class,
-        Short.class, Byte.class, Number.class};
-    private static final Class<?>[] BOOLEAN_CLASSES = {Boolean.class};
-    private static final Class<?>[] SYMBOL_CLASSES = {org.openjdk.nashorn.internal.runtime.Symbol.class};
 
     private SandboxGlobal() {
     }
@@ -39,22 +29,9 @@ final class SandboxGlobal {
         return CLEANUP;
     }
 
-    /** A function of the global object; run after {@link BuiltinCaps} so its methods are not stubbed. */
+    /** A function of the global object and a {@link ScriptRandom}; run after {@link BuiltinCaps} to freeze its work. */
     static String lockScript() {
-        return LOCK
-                .replace("$STRING_METHODS", names(STRING_CLASSES))
-                .replace("$NUMBER_METHODS", names(NUMBER_CLASSES))
-                .replace("$BOOLEAN_METHODS", names(BOOLEAN_CLASSES))
-                .replace("$SYMBOL_METHODS", names(SYMBOL_CLASSES));
-    }
-
-    /** Every public method name of the classes (Object's included), as a JavaScript array literal. */
-    static String names(Class<?>... types) {
-        Set<String> names = new TreeSet<>();
-        for (Class<?> type : types) {
-            Arrays.stream(type.getMethods()).map(Method::getName).forEach(names::add);
-        }
-        return names.stream().map(name -> "'" + name + "'").collect(Collectors.joining(",", "[", "]"));
+        return LOCK;
     }
 
     /** Removes every non-standard global, Nashorn's extensions, and the paths to Java exceptions. */
@@ -141,56 +118,98 @@ final class SandboxGlobal {
         })
         """;
 
-    /** Stubs the Java methods primitives would reach, then freezes everything reachable from the global. */
+    /**
+     * Makes built-ins refuse to write the internal state of a shared object, gives {@code Math.random} a per-run
+     * {@link ScriptRandom}, then freezes everything shared.
+     */
     private static final String LOCK = """
-        (function (global) {
+        (function (global, randomSource) {
           'use strict';
           var defineProperty = Object.defineProperty, getOwnPropertyNames = Object.getOwnPropertyNames,
               getOwnPropertySymbols = Object.getOwnPropertySymbols, getPrototypeOf = Object.getPrototypeOf,
               getOwnPropertyDescriptor = Object.getOwnPropertyDescriptor, freeze = Object.freeze;
-          var FP = getPrototypeOf(function () {}), call = FP.call, hasOwn = call.bind(Object.prototype.hasOwnProperty);
-          function fixed(target, name, value) {
-            defineProperty(target, name, { value: value, writable: false, enumerable: false, configurable: false });
-          }
-          var SP = String.prototype, COMPILE_TIME = ['__FILE__', '__DIR__', '__LINE__'];
+          var FP = getPrototypeOf(function () {}), call = FP.call, apply = FP.apply, callWith = call.bind(call);
+          var COMPILE_TIME = ['__FILE__', '__DIR__', '__LINE__'];
 
-          // Java methods on primitives: every public Java method name the script would otherwise reach
-          function stubJavaMethods(prototype, typeName, names) {
-            names.forEach(function (name) {
-              if (!hasOwn(prototype, name)) {
-                var stub = function () {
-                  throw new TypeError(typeName + '.prototype.' + name + ' is not available in scripts');
-                };
-                fixed(prototype, name, freeze(stub));
+          // every object the global reaches, plus the prototypes only instances reach (iterators, arguments)
+          function reachable() {
+            var samples = [global, function () {}, function () { return arguments; }(), [][Symbol.iterator](),
+              new Map().entries(), new Set().values(), ''[Symbol.iterator](), /x/, new Error(), new Date(0),
+              call.bind(null)];
+            var seen = new WeakSet(), found = [], pending = samples.slice();
+            while (pending.length > 0) {
+              var next = pending.pop();
+              if (next === null || (typeof next !== 'object' && typeof next !== 'function') || seen.has(next)) {
+                continue;
+              }
+              seen.add(next);
+              found.push(next);
+              getOwnPropertyNames(next).forEach(function (key) {
+                if (next === global && COMPILE_TIME.indexOf(key) >= 0) { return; }
+                var descriptor = getOwnPropertyDescriptor(next, key);
+                pending.push(descriptor.value, descriptor.get, descriptor.set);
+              });
+              // Nashorn's getOwnPropertyDescriptor rejects symbol keys; builtins hold plain values there
+              getOwnPropertySymbols(next).forEach(function (key) { pending.push(next[key]); });
+              pending.push(getPrototypeOf(next));
+            }
+            return found;
+          }
+
+          // Freezing does not reach internal slots: Date.prototype is a Date whose time value setTime changes,
+          // RegExp.prototype a RegExp whose pattern compile replaces, Array.prototype an array whose elements
+          // push adds even when frozen, and Nashorn's accessor setters (Error's lineNumber, fileName ...) add
+          // properties even to a frozen object. Those built-ins refuse a shared receiver; on a script's own
+          // objects they work as before.
+          var shared = new WeakSet();
+          function refusingShared(original, what) {
+            return function () {
+              if (shared.has(this)) {
+                throw new TypeError(what + ' cannot change a built-in object shared by all scripts');
+              }
+              // common arities without apply: push and friends are hot
+              switch (arguments.length) {
+                case 0: return callWith(original, this);
+                case 1: return callWith(original, this, arguments[0]);
+                case 2: return callWith(original, this, arguments[0], arguments[1]);
+                default: return callWith(apply, original, this, arguments);
+              }
+            };
+          }
+          function guardMethod(target, name) {
+            var descriptor = getOwnPropertyDescriptor(target, name);
+            descriptor.value = refusingShared(descriptor.value, name);
+            defineProperty(target, name, descriptor);
+          }
+          getOwnPropertyNames(Date.prototype).forEach(function (name) {
+            if (name.indexOf('set') === 0 && typeof Date.prototype[name] === 'function') {
+              guardMethod(Date.prototype, name);
+            }
+          });
+          guardMethod(RegExp.prototype, 'compile');
+          // a frozen Nashorn array still takes elements from push, unshift and splice
+          ['push', 'pop', 'shift', 'unshift', 'splice', 'reverse', 'sort', 'fill', 'copyWithin'].forEach(function (name) {
+            if (typeof Array.prototype[name] === 'function') { guardMethod(Array.prototype, name); }
+          });
+          reachable().forEach(function (object) {
+            getOwnPropertyNames(object).forEach(function (key) {
+              if (object === global && COMPILE_TIME.indexOf(key) >= 0) { return; }
+              var descriptor = getOwnPropertyDescriptor(object, key);
+              if (typeof descriptor.set === 'function' && descriptor.configurable) {
+                descriptor.set = refusingShared(descriptor.set, 'the ' + key + ' setter');
+                defineProperty(object, key, descriptor);
               }
             });
-          }
-          stubJavaMethods(SP, 'String', $STRING_METHODS);
-          stubJavaMethods(Number.prototype, 'Number', $NUMBER_METHODS);
-          stubJavaMethods(Boolean.prototype, 'Boolean', $BOOLEAN_METHODS);
-          stubJavaMethods(Symbol.prototype, 'Symbol', $SYMBOL_METHODS);
+          });
 
-          // freeze everything reachable from the global, and the prototypes only instances reach
-          var samples = [global, function () {}, function () { return arguments; }(), [][Symbol.iterator](),
-            new Map().entries(), new Set().values(), ''[Symbol.iterator](), /x/, new Error(), new Date(0),
-            call.bind(null)];
-          var seen = new WeakSet(), pending = samples.slice();
-          while (pending.length > 0) {
-            var next = pending.pop();
-            if (next === null || (typeof next !== 'object' && typeof next !== 'function') || seen.has(next)) {
-              continue;
-            }
-            seen.add(next);
-            getOwnPropertyNames(next).forEach(function (key) {
-              if (next === global && COMPILE_TIME.indexOf(key) >= 0) { return; }
-              var descriptor = getOwnPropertyDescriptor(next, key);
-              pending.push(descriptor.value, descriptor.get, descriptor.set);
-            });
-            // Nashorn's getOwnPropertyDescriptor rejects symbol keys; builtins hold plain values there
-            getOwnPropertySymbols(next).forEach(function (key) { pending.push(next[key]); });
-            pending.push(getPrototypeOf(next));
-            freeze(next);
-          }
+          // java.lang.Math.random is one generator for the whole JVM, whose state a single value reveals
+          defineProperty(Math, 'random', { value: function random() { return randomSource.next(); },
+            writable: true, enumerable: false, configurable: true });
+
+          reachable().forEach(function (object) {
+            shared.add(object);
+            freeze(object);
+          });
         })
         """;
 }

@@ -69,7 +69,9 @@ public final class ScriptSandbox implements AutoCloseable {
             ((ScriptObjectMirror) evaluate(RUNTIME_SOURCE_NAME, SandboxGlobal.cleanupScript())).call(null, global);
             Object internals = ((ScriptObjectMirror) evaluate(RUNTIME_SOURCE_NAME, BuiltinCaps.script()))
                     .call(null, global, new GuardTicker());
-            ((ScriptObjectMirror) evaluate(RUNTIME_SOURCE_NAME, SandboxGlobal.lockScript())).call(null, global);
+            ((ScriptObjectMirror) evaluate(RUNTIME_SOURCE_NAME, SandboxGlobal.lockScript()))
+                    .call(null, global, new ScriptRandom());
+            requireJavaMemberBarrier();
             ScriptObjectMirror newRunner = (ScriptObjectMirror) evaluate(RUNTIME_SOURCE_NAME, RunnerScript.script());
             this.runner = (ScriptObjectMirror) newRunner.call(null, internals);
         } catch (ScriptException | RuntimeException e) {
@@ -196,6 +198,17 @@ public final class ScriptSandbox implements AutoCloseable {
         }
     }
 
+    /**
+     * Test hook: evaluates a trusted JavaScript function in the hardened global and calls it with the runner (which
+     * returns what the script returned) followed by the arguments.
+     */
+    Object callTrusted(String functionSource, Object... arguments) throws ScriptException {
+        Object[] withRunner = new Object[arguments.length + 1];
+        withRunner[0] = runner;
+        System.arraycopy(arguments, 0, withRunner, 1, arguments.length);
+        return ((ScriptObjectMirror) evaluate(RUNTIME_SOURCE_NAME, functionSource)).call(null, withRunner);
+    }
+
     private Object evaluate(String name, String source) throws ScriptException {
         // the file name comes from a separate scope, so nothing is written into the frozen global
         SimpleScriptContext context = new SimpleScriptContext();
@@ -204,6 +217,15 @@ public final class ScriptSandbox implements AutoCloseable {
         naming.put(ScriptEngine.FILENAME, name);
         context.setBindings(naming, ScriptContext.GLOBAL_SCOPE);
         return engine.eval(source, context);
+    }
+
+    /** Java members of primitives are unreachable only while {@link JavaMemberBarrier} is one of the engine's linkers. */
+    private void requireJavaMemberBarrier() throws ScriptException {
+        Object kinds = evaluate(RUNTIME_SOURCE_NAME, "[typeof ''.class, typeof (0).bytes, typeof true.class].join()");
+        if (!"undefined,undefined,undefined".equals(kinds)) {
+            throw new IllegalStateException("primitives reach Java members: the engine's class loader did not find "
+                    + JavaMemberBarrier.class.getName() + " in META-INF/services (" + kinds + ")");
+        }
     }
 
     /**

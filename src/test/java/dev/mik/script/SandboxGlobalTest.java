@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** The hardened global: frozen builtins, and no Java method reachable from a primitive. */
+/** The hardened global: frozen builtins. */
 class SandboxGlobalTest {
 
     @RegisterExtension
@@ -26,39 +26,5 @@ class SandboxGlobalTest {
                 """);
 
         assertEquals("[]", result.json());
-    }
-
-    @Test
-    void everyJavaMethodNameOnPrimitivesIsShadowedByAJavaScriptProperty() throws Exception {
-        String input = "{\"string\":" + json(SandboxGlobal.names(String.class, CharSequence.class,
-                org.openjdk.nashorn.internal.runtime.ConsString.class))
-                + ",\"number\":" + json(SandboxGlobal.names(Integer.class, Double.class, Long.class, Number.class))
-                + ",\"boolean\":" + json(SandboxGlobal.names(Boolean.class))
-                + ",\"symbol\":" + json(SandboxGlobal.names(org.openjdk.nashorn.internal.runtime.Symbol.class)) + "}";
-        CompiledScript script = fixture.compile("""
-                export default function (input) {
-                  function unshadowed(prototype, names) {
-                    return names.filter(function (name) { return !Object.getOwnPropertyDescriptor(prototype, name); });
-                  }
-                  return [unshadowed(String.prototype, input.string), unshadowed(Number.prototype, input.number),
-                          unshadowed(Boolean.prototype, input.boolean), unshadowed(Symbol.prototype, input.symbol),
-                          input.string.length > 50];
-                }
-                """);
-
-        assertEquals("[[],[],[],[],true]", fixture.run(script, input, SandboxFixture.LIMITS).json());
-    }
-
-    @Test
-    void javaMethodStubsCannotBeReplaced() throws Exception {
-        assertEquals("[false,false,\"TypeError\"]", fixture.runBody("""
-                var d = Object.getOwnPropertyDescriptor(String.prototype, 'getBytes');
-                var error; try { 'x'.getBytes(); } catch (e) { error = e.name; }
-                return [d.writable, d.configurable, error];
-                """).json());
-    }
-
-    private static String json(String javaScriptArray) {
-        return javaScriptArray.replace('\'', '"');
     }
 }
