@@ -68,6 +68,9 @@ public class HandlerPool {
     @Inject
     Metrics metrics;
 
+    @Inject
+    dev.mik.memory.HeapPressure pressure;
+
     @Resource
     ManagedScheduledExecutorService scheduler;
 
@@ -112,6 +115,7 @@ public class HandlerPool {
      */
     public HandlerResponse execute(HandlerRequest request, long maxTimeoutMs) {
         ModuleVersion version = catalog.resolve(config.handlersDir(), request.module(), config.moduleMaxBytes());
+        pressure.admit("Handler '" + request.module() + "'");
         int threshold = config.breakerFailureThreshold();
         CircuitBreaker breaker = version.breaker();
         if (!breaker.tryAcquire(threshold)) {

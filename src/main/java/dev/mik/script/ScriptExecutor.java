@@ -1,6 +1,9 @@
 package dev.mik.script;
 
 import dev.mik.config.MikConfig;
+import dev.mik.memory.HeapPressure;
+import dev.mik.memory.MemoryBudget;
+import dev.mik.memory.MemoryPool;
 import dev.mik.observability.LogText;
 import dev.mik.observability.Metrics;
 import dev.mik.problem.ProblemException;
@@ -24,7 +27,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import java.io.StringReader;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
@@ -52,6 +54,12 @@ public class ScriptExecutor {
     @Inject
     Metrics metrics;
 
+    @Inject
+    MemoryBudget memory;
+
+    @Inject
+    HeapPressure pressure;
+
     @Resource
     ManagedScheduledExecutorService scheduler;
 
@@ -64,6 +72,7 @@ public class ScriptExecutor {
         sandbox = new ScriptSandbox(scheduler);
         repository = new ScriptRepository(sandbox);
         metrics.gauge("mik_scripts_in_flight", running::get);
+        pressure.addShedder(this::shedHeaviestScripts);
     }
 
     /** Builds the sandbox when the application starts (about a second), not on the first script request. */
@@ -76,30 +85,50 @@ public class ScriptExecutor {
         sandbox.close();
     }
 
+    /**
+     * Stops up to {@code count} running scripts, those that allocated the most first, and answers how many it
+     * stopped. Called under heap pressure.
+     */
+    public int shedHeaviestScripts(int count) {
+        // stub until the run guards can be tripped from outside (the lead's RunGuard/GuardWatchdog work)
+        return 0;
+    }
+
     public Response run(ScriptRequest request) {
         CompiledScript script = repository.resolve(config.scriptsDir(), request.name(), config.scriptMaxSourceBytes());
+        String what = "Script '" + request.name().value() + "'";
+        pressure.admit(what);
         int max = config.scriptConcurrencyMax();
         if (running.incrementAndGet() > max) {
             running.decrementAndGet();
-            throw ProblemException.retryLater(ProblemType.OVERLOADED,
-                    "The server is running " + max + " scripts already (mik.script.concurrency.max).", 1);
+            metrics.refused("scripts");
+            throw new ProblemException(ProblemType.OVERLOADED, "The server is running " + max
+                    + " scripts already (mik.script.concurrency.max).", 1, Map.of("reason", "scripts"));
         }
         long started = System.nanoTime();
         int status = ProblemType.INTERNAL.status();
         try {
-            Response response = execute(script, request);
-            status = response.getStatus();
-            return response;
+            // measured in Java before the sandbox builds it; its heap is held from the pool until the run ends
+            ScriptInput input = ScriptInput.of(request.body(), config.scriptInputMaxNodes());
+            try (MemoryPool.Reservation held = memory.admit(input.estimatedHeapBytes(), what + " with its input")) {
+                Response response = execute(script, request, input.text());
+                status = response.getStatus();
+                return response;
+            }
         } catch (ProblemException problem) {
             status = problem.type().status();
             throw problem;
+        } catch (OutOfMemoryError e) {
+            // the run's own allocations are gone with its frames; answer for it and keep serving
+            status = ProblemType.SCRIPT_LIMIT.status();
+            throw outOfMemory(request.name().value());
         } finally {
             running.decrementAndGet();
             metrics.record(Metrics.Kind.SCRIPT, request.name().value(), status, System.nanoTime() - started);
         }
     }
 
-    private Response execute(CompiledScript script, ScriptRequest request) {
+    private Response execute(CompiledScript script, ScriptRequest request, String inputText) {
         long timeoutMs = config.scriptTimeoutMs();
         ScriptLimits limits = new ScriptLimits(timeoutMs, config.scriptMemoryMaxBytes(), config.scriptMaxCalls());
         HostCallBridge bridge = new HostCallBridge(pool, problems, request.origin(),
@@ -108,8 +137,7 @@ public class ScriptExecutor {
         ScriptConsole console = (level, message) -> log(name, request.origin().requestId(), level, message);
         ScriptResult result;
         try {
-            result = sandbox.run(script, new String(request.body(), StandardCharsets.UTF_8), request.json(), bridge,
-                    console, limits);
+            result = sandbox.run(script, inputText, request.json(), bridge, console, limits);
         } catch (ScriptInputException e) {
             throw new ProblemException(ProblemType.INVALID_INPUT, "The request body is not valid JSON: "
                     + e.getMessage());
@@ -142,6 +170,12 @@ public class ScriptExecutor {
         };
         return new ProblemException(ProblemType.SCRIPT_LIMIT, "Script '" + name + "' " + detail + ".", null,
                 Map.of("script", name, "limit", reason));
+    }
+
+    private static ProblemException outOfMemory(String name) {
+        LOG.warning(() -> "Script " + name + " ran the heap out of memory; the run was ended at its boundary.");
+        return new ProblemException(ProblemType.SCRIPT_LIMIT, "Script '" + name + "' needed more memory than the "
+                + "server had free.", null, Map.of("script", name, "limit", AbortReason.ALLOCATION.name()));
     }
 
     private Response passthrough(HostCallBridge.Outcome outcome) {
