@@ -4,6 +4,7 @@ import dev.mik.config.MikConfig;
 import dev.mik.memory.MemoryBudget;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.enterprise.context.control.RequestContextController;
 import jakarta.inject.Inject;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.DispatcherType;
@@ -38,6 +39,9 @@ public class BodyBufferFilter extends HttpFilter {
     @Inject
     MemoryBudget memory;
 
+    @Inject
+    RequestContextController requestContext;
+
     @Resource
     ManagedScheduledExecutorService scheduler;
 
@@ -48,9 +52,14 @@ public class BodyBufferFilter extends HttpFilter {
             BodyReader body = (BodyReader) request.getAttribute(BODY_ATTRIBUTE);
             if (body != null) {
                 request.removeAttribute(BODY_ATTRIBUTE);
+                // Payara's Weld does not start a request context for an async dispatch (WildFly's does)
+                boolean activated = requestContext.activate();
                 try {
                     chain.doFilter(body.request(request), response);
                 } finally {
+                    if (activated) {
+                        requestContext.deactivate();
+                    }
                     body.release();
                 }
                 return;

@@ -49,7 +49,7 @@ public class HeapPressure {
 
     private final List<IntUnaryOperator> shedders = new CopyOnWriteArrayList<>();
     private volatile long lastShedNanos;
-    private HeapMonitor monitor;
+    HeapMonitor monitor;
 
     @PostConstruct
     void start() {
@@ -101,7 +101,7 @@ public class HeapPressure {
         return monitor.lastPercent();
     }
 
-    private final class Shedding implements HeapMonitor.Listener {
+    final class Shedding implements HeapMonitor.Listener {
 
         @Override
         public void pressureStarted(int usedPercent) {
