@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
@@ -39,11 +41,13 @@ class HeapMonitorTest {
 
     @Test
     void pressureStartsAtTheHighWaterMarkAndEndsOnlyBelowTheLowOne() {
-        HeapMonitor monitor = new HeapMonitor(() -> 85, () -> 100, recorder, null, false);
+        AtomicLong now = new AtomicLong();
+        HeapMonitor monitor = new HeapMonitor(() -> 85, () -> 100, now::get, recorder, null, false);
         monitor.record(84);
         assertFalse(monitor.underPressure());
         monitor.record(85);
         monitor.record(90);
+        now.addAndGet(TimeUnit.MILLISECONDS.toNanos(HeapMonitor.HOLD_MS));
         monitor.record(75);
         assertTrue(monitor.underPressure(), "75% is inside the hysteresis band");
         monitor.record(74);
@@ -57,19 +61,26 @@ class HeapMonitorTest {
     void anyReadingSequenceAgreesWithTheHysteresisRule() {
         Random random = new Random(7);
         AtomicInteger high = new AtomicInteger(85);
-        HeapMonitor monitor = new HeapMonitor(high::get, () -> 1_000, recorder, null, false);
+        AtomicLong now = new AtomicLong();
+        HeapMonitor monitor = new HeapMonitor(high::get, () -> 1_000, now::get, recorder, null, false);
         boolean expected = false;
         long events = 0;
+        long lastHigh = 0;
         for (int i = 0; i < 100_000; i++) {
             if (random.nextInt(1_000) == 0) {
                 high.set(20 + random.nextInt(80));
             }
+            now.addAndGet(TimeUnit.MILLISECONDS.toNanos(random.nextInt(600)));
             int percent = random.nextInt(101);
             monitor.record(percent * 10L);
+            if (percent >= high.get()) {
+                lastHigh = now.get();
+            }
             if (!expected && percent >= high.get()) {
                 expected = true;
                 events++;
-            } else if (expected && percent < high.get() - HeapMonitor.HYSTERESIS_PERCENT) {
+            } else if (expected && percent < high.get() - HeapMonitor.HYSTERESIS_PERCENT
+                    && now.get() - lastHigh >= TimeUnit.MILLISECONDS.toNanos(HeapMonitor.HOLD_MS)) {
                 expected = false;
             }
             assertEquals(expected, monitor.underPressure(), "reading " + i);
@@ -92,7 +103,8 @@ class HeapMonitorTest {
         assertTrue(calmPercent < highWater - HeapMonitor.HYSTERESIS_PERCENT, "test set-up: " + calmPercent + " / "
                 + highWater);
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
-        try (HeapMonitor monitor = new HeapMonitor(() -> highWater, () -> maxHeap, recorder, scheduler, true)) {
+        try (HeapMonitor monitor = new HeapMonitor(() -> highWater, () -> maxHeap, System::nanoTime, recorder,
+                scheduler, true)) {
             byte[][] hog = new byte[(int) (held / MIB)][];
             for (int i = 0; i < hog.length; i++) {
                 hog[i] = new byte[(int) MIB];

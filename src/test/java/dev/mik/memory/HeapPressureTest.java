@@ -11,6 +11,8 @@ import dev.mik.problem.ProblemException;
 import dev.mik.problem.ProblemType;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -20,6 +22,7 @@ class HeapPressureTest {
 
     private final HeapPressure pressure = new HeapPressure();
     private final List<Integer> shedRequests = new ArrayList<>();
+    private final AtomicLong now = new AtomicLong();
 
     @BeforeEach
     void calmServer() {
@@ -30,7 +33,7 @@ class HeapPressureTest {
             }
         };
         pressure.metrics = new Metrics();
-        pressure.monitor = new HeapMonitor(pressure.config::memoryHighWaterPercent, () -> MAX_HEAP,
+        pressure.monitor = new HeapMonitor(pressure.config::memoryHighWaterPercent, () -> MAX_HEAP, now::get,
                 pressure.new Shedding(), null, false);
         pressure.addShedder(count -> {
             shedRequests.add(count);
@@ -61,7 +64,10 @@ class HeapPressureTest {
         pressure.monitor.record(900);
         pressure.monitor.record(760);
         assertThrows(ProblemException.class, () -> pressure.admit("Script 'a'"));
+        pressure.monitor.record(740);
+        assertThrows(ProblemException.class, () -> pressure.admit("Script 'a'"), "held for a while after a high one");
 
+        now.addAndGet(TimeUnit.MILLISECONDS.toNanos(HeapMonitor.HOLD_MS));
         pressure.monitor.record(740);
         pressure.admit("Script 'a'");
         assertNull(pressure.reason());
