@@ -22,9 +22,9 @@ import java.util.concurrent.TimeUnit;
  * Reads the body of every {@code /run} and {@code /script} request before JAX-RS sees it, with the servlet
  * container's non-blocking reads ({@link BodyReader}), so a slow or stalled client holds no request thread and is
  * cut off after {@code mik.request.read-timeout-ms} with 408. A blocking read would hold its thread until the
- * container's own idle timeout (60 s on Payara, ending in an IOException). Requests without a body, a declared length over
- * {@code mik.request.max-bytes} (refused by {@link RequestBody} before a byte is read), and containers that cannot
- * go asynchronous pass straight through.
+ * container's own idle timeout (60 s on Payara, ending in an IOException). Requests without a body, a declared
+ * length over {@code mik.request.max-bytes} (refused by {@link RequestBody} before a byte is read), and containers
+ * that cannot go asynchronous pass straight through.
  */
 @WebFilter(urlPatterns = {"/run/*", "/script/*"}, asyncSupported = true,
         dispatcherTypes = {DispatcherType.REQUEST, DispatcherType.ASYNC})
@@ -79,7 +79,8 @@ public class BodyBufferFilter extends HttpFilter {
         async.setTimeout(0);
         BodyReader reader = new BodyReader(async, request.getInputStream(), declared, maxBytes,
                 memory.pool().tryReserve(0));
-        reader.deadline(scheduler.schedule(() -> reader.expire(timeoutMs), timeoutMs, TimeUnit.MILLISECONDS));
+        reader.deadline(scheduler.schedule(() -> reader.expireOnContainerThread(timeoutMs), timeoutMs,
+                TimeUnit.MILLISECONDS));
         request.getInputStream().setReadListener(reader);
     }
 }

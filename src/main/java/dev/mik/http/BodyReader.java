@@ -106,8 +106,19 @@ final class BodyReader implements ReadListener {
         }
     }
 
-    /** The read deadline passed. */
-    synchronized void expire(long timeoutMs) {
+    /**
+     * The read deadline passed: answers on one of the container's threads, because the shared scheduler that noticed
+     * (it also runs the script watchdog) must not write hundreds of responses in a row.
+     */
+    void expireOnContainerThread(long timeoutMs) {
+        try {
+            async.start(() -> expire(timeoutMs));
+        } catch (IllegalStateException alreadyComplete) {
+            // the body arrived, or the request failed, in the meantime
+        }
+    }
+
+    private synchronized void expire(long timeoutMs) {
         if (!ended) {
             fail(ProblemType.REQUEST_TIMEOUT, "The request body did not arrive within " + timeoutMs
                     + " ms (mik.request.read-timeout-ms).", Map.of("timeoutMs", timeoutMs), null);

@@ -158,8 +158,8 @@ public final class HeapMonitor implements AutoCloseable {
                 lastGcNanos = System.nanoTime();
                 System.gc();
             }
-        } catch (RuntimeException e) {
-            // a scheduled task that throws is never run again; the next collection still reports
+        } catch (RuntimeException | OutOfMemoryError e) {
+            // a periodic task that throws is never run again, and recovery must not depend on the next collection
         }
     }
 

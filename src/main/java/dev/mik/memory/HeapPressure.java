@@ -93,7 +93,8 @@ public class HeapPressure {
             return null;
         }
         return "heap " + monitor.lastPercent() + "% full after garbage collection, over "
-                + MikConfig.MEMORY_HIGH_WATER_PERCENT + "=" + config.memoryHighWaterPercent() + ": new runs are refused";
+                + MikConfig.MEMORY_HIGH_WATER_PERCENT + "=" + config.memoryHighWaterPercent()
+                + ": new runs are refused";
     }
 
     /** Heap in use after the latest collection, in percent of the maximum heap. */

@@ -55,6 +55,10 @@ class PressureIT {
     /** How late an answer may be on a shared, busy 2-core machine, past the 1 s the issue allows. */
     private static final long SCHEDULING_SLACK_MS = 1_000;
     private static final int HOG_MODULES = 4;
+    /** Memory-hog handler runs in the storm: 64 as issue #9 asks; {@code -Dpressure.storm.hogs=0} isolates scripts. */
+    private static final int HOG_RUNS = Integer.getInteger("pressure.storm.hogs", 64);
+    /** How long the checks after the storm wait for an answer. */
+    private static final Duration AFTERWARDS = Duration.ofSeconds(15);
     private static final String CHECKOUT_ORDER =
             "{\"token\":\"demo-token-alice\",\"items\":[{\"sku\":\"MUG-01\",\"qty\":2}],\"payment\":\"card\"}";
 
@@ -188,7 +192,7 @@ class PressureIT {
             hostile.add(new Hostile("script " + kinds[i % 4], "script/storm?kind=" + kinds[i % 4], null,
                     SCRIPT_TIMEOUT_MS));
         }
-        for (int i = 0; i < 64; i++) {
+        for (int i = 0; i < HOG_RUNS; i++) {
             hostile.add(new Hostile("hog handler", "run/hog" + i % HOG_MODULES, null, HANDLER_TIMEOUT_MS));
         }
         for (int i = 0; i < 4; i++) {
@@ -226,7 +230,7 @@ class PressureIT {
         System.out.printf("PressureIT storm: slowest liveness probe %d ms%n", slowestProbe.get());
 
         String logged = server.log().substring(logBefore);
-        boolean recovered = awaitReady(Duration.ofSeconds(30));
+        boolean recovered = awaitReady(AFTERWARDS);
         List<Executable> checks = new ArrayList<>();
         checks.add(() -> assertEquals(List.of(), probeFailures, "liveness probe failures"));
         checks.add(() -> assertTrue(slowestProbe.get() <= 1_000, "slowest liveness probe: " + slowestProbe + " ms"));
@@ -236,10 +240,12 @@ class PressureIT {
                     outcome::toString));
         }
         checks.add(() -> assertTrue(!logged.contains("OutOfMemoryError"), "the server log holds an OutOfMemoryError"));
-        checks.add(() -> assertTrue(recovered, "readiness did not come back within 30 s"));
-        checks.add(() -> assertEquals(200, get("run/hello").statusCode(), "a normal handler request afterwards"));
-        checks.add(() -> assertEquals(201, post("script/checkout", CHECKOUT_ORDER.getBytes(StandardCharsets.UTF_8))
-                .statusCode(), "a normal checkout afterwards"));
+        checks.add(() -> assertTrue(recovered, "readiness did not come back within " + AFTERWARDS));
+        checks.add(() -> assertEquals(200, send(HttpRequest.newBuilder(server.base().resolve("run/hello"))
+                .timeout(AFTERWARDS)).statusCode(), "a normal handler request afterwards"));
+        checks.add(() -> assertEquals(201, send(HttpRequest.newBuilder(server.base().resolve("script/checkout"))
+                .timeout(AFTERWARDS).POST(HttpRequest.BodyPublishers.ofString(CHECKOUT_ORDER))).statusCode(),
+                "a normal checkout afterwards"));
         assertAll(checks);
     }
 
@@ -332,7 +338,9 @@ class PressureIT {
         long deadline = System.nanoTime() + within.toNanos();
         while (System.nanoTime() < deadline) {
             try {
-                if (get("_mik/health/ready").statusCode() == 200) {
+                HttpRequest.Builder ready = HttpRequest.newBuilder(server.base().resolve("_mik/health/ready"))
+                        .timeout(Duration.ofSeconds(5));
+                if (send(ready).statusCode() == 200) {
                     return true;
                 }
             } catch (UncheckedIOException notAnswering) {

@@ -54,7 +54,8 @@ public final class MicroServer implements AutoCloseable {
         config.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.addAll(List.of("-jar", jar.toString(), "--deploy", war.toString(), "--contextroot", "/",
                 "--port", String.valueOf(port), "--nocluster"));
-        Path log = Path.of(System.getProperty("mik.it.dir", "target/it")).toAbsolutePath().resolve(name + "-server.log");
+        Path log = Path.of(System.getProperty("mik.it.dir", "target/it")).toAbsolutePath()
+                .resolve(name + "-server.log");
         Files.createDirectories(log.getParent());
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         MicroServer server = new MicroServer(process, log, URI.create("http://127.0.0.1:" + port + "/"));
