@@ -87,6 +87,19 @@ class BodyReadIT extends ServerTest {
     }
 
     @Test
+    void aStalledChunkedBodyIs408WithinTheReadTimeout() throws Exception {
+        try (Socket stalled = open()) {
+            long started = System.nanoTime();
+            send(stalled, "POST " + path("run/echo") + " HTTP/1.1\r\nHost: localhost\r\n"
+                    + "Transfer-Encoding: chunked\r\n\r\n1\r\nx\r\n");
+            String answer = answer(stalled);
+            long millis = (System.nanoTime() - started) / 1_000_000;
+            assertTrue(answer.startsWith("HTTP/1.1 408"), answer);
+            assertTrue(millis < READ_TIMEOUT_MS + SLACK_MS, millis + " ms");
+        }
+    }
+
+    @Test
     void aBodyEndingBeforeItsContentLengthIs400OrAClosedConnectionNeverA500() throws Exception {
         try (Socket closed = open()) {
             send(closed, "POST " + path("run/echo") + " HTTP/1.1\r\nHost: localhost\r\nContent-Length: 1000\r\n\r\n"
