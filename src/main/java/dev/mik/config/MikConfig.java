@@ -35,6 +35,9 @@ public class MikConfig {
     public static final String MEMORY_WAIT_MS = "mik.memory.wait-ms";
     public static final String POOL_READY_MAX_PERCENT = "mik.pool.ready-max-percent";
     public static final String POOL_IDLE_RELEASE_MS = "mik.pool.idle-release-ms";
+    public static final String SCRIPT_INPUT_MAX_NODES = "mik.script.input.max-nodes";
+    public static final String MEMORY_HIGH_WATER_PERCENT = "mik.memory.high-water-percent";
+    public static final String REQUEST_READ_TIMEOUT_MS = "mik.request.read-timeout-ms";
 
     private static final long MIB = 1024 * 1024;
 
@@ -135,6 +138,25 @@ public class MikConfig {
     /** How long a module's ready instances wait for a request before their memory is given back. */
     public long poolIdleReleaseMs() {
         return positive(POOL_IDLE_RELEASE_MS, 60_000);
+    }
+
+    /** Values (objects, arrays, strings, numbers, literals) a script's input may hold. */
+    public long scriptInputMaxNodes() {
+        return positive(SCRIPT_INPUT_MAX_NODES, 100_000);
+    }
+
+    /** Heap in use after a garbage collection, as a share of the maximum, above which new runs are refused. */
+    public int memoryHighWaterPercent() {
+        long value = positive(MEMORY_HIGH_WATER_PERCENT, 85);
+        if (value > 99) {
+            throw new InvalidConfigException(MEMORY_HIGH_WATER_PERCENT, value, "must be at most 99");
+        }
+        return (int) value;
+    }
+
+    /** How long reading a request body may take, from the first byte asked for to the last. */
+    public long requestReadTimeoutMs() {
+        return positive(REQUEST_READ_TIMEOUT_MS, 10_000);
     }
 
     private String string(String key, String fallback) {

@@ -1,6 +1,7 @@
 package dev.mik.memory;
 
 import dev.mik.config.MikConfig;
+import dev.mik.observability.Metrics;
 import dev.mik.problem.ProblemException;
 import dev.mik.problem.ProblemType;
 import jakarta.annotation.PostConstruct;
@@ -27,6 +28,9 @@ public class MemoryBudget {
     @Inject
     MikConfig config;
 
+    @Inject
+    Metrics metrics;
+
     private MemoryPool pool;
 
     @PostConstruct
@@ -37,6 +41,8 @@ public class MemoryBudget {
                 + config.memoryPoolPercent() + "% of a " + maxHeap + "-byte heap, " + MikConfig.MEMORY_POOL_PERCENT
                 + ")");
         misfits().forEach(LOG::severe);
+        metrics.longGauge("mik_memory_pool_bytes", pool::capacity);
+        metrics.longGauge("mik_memory_reserved_bytes", pool::reserved);
     }
 
     /** Makes the container create the pool when the application starts, so its start-up report comes first. */
@@ -63,6 +69,7 @@ public class MemoryBudget {
             reservation = null;
         }
         if (reservation == null) {
+            metrics.refused("memory");
             throw new ProblemException(ProblemType.OVERLOADED, what + " needs " + bytes
                     + " bytes of memory and the server's memory pool (" + pool.capacity() + " bytes, "
                     + MikConfig.MEMORY_POOL_PERCENT + ") is in use by other runs.", 1, Map.of("reason", "memory"));

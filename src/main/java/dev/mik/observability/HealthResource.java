@@ -1,6 +1,7 @@
 package dev.mik.observability;
 
 import dev.mik.config.MikConfig;
+import dev.mik.memory.HeapPressure;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
@@ -17,7 +18,9 @@ import java.nio.file.Files;
 /**
  * {@code GET /_mik/health/live} and {@code /_mik/health/ready}, in the MicroProfile Health response shape. mik serves
  * its own because WildFly's default configuration has no MicroProfile Health. Ready means the handlers directory
- * can be read; a missing scripts directory only disables scripts, so it is reported but does not fail readiness.
+ * can be read and the heap is not under pressure ({@link HeapPressure}); a missing scripts directory only disables
+ * scripts, so it is reported but does not fail readiness. Liveness never depends on the heap: a full server is shedding
+ * load, not broken, and restarting it would lose the runs it is finishing.
  */
 @Path("_mik/health")
 @ApplicationScoped
@@ -25,6 +28,9 @@ public class HealthResource {
 
     @Inject
     MikConfig config;
+
+    @Inject
+    HeapPressure pressure;
 
     @GET
     @Path("live")
@@ -41,11 +47,14 @@ public class HealthResource {
         java.nio.file.Path scripts = config.scriptsDir().toAbsolutePath();
         boolean handlersReadable = Files.isDirectory(handlers) && Files.isReadable(handlers);
         boolean scriptsReadable = Files.isDirectory(scripts) && Files.isReadable(scripts);
+        String heapReason = pressure.reason();
         JsonArrayBuilder checks = Json.createArrayBuilder()
                 .add(check("handlers-dir", handlersReadable, handlers.toString()))
                 .add(check("scripts-dir", true, scriptsReadable ? scripts.toString()
-                        : scripts + " is not a readable directory: /script is unavailable"));
-        return answer(checks, handlersReadable);
+                        : scripts + " is not a readable directory: /script is unavailable"))
+                .add(check("heap", heapReason == null, heapReason == null
+                        ? pressure.usedPercent() + "% full after the latest garbage collection" : heapReason));
+        return answer(checks, handlersReadable && heapReason == null);
     }
 
     private static JsonObject check(String name, boolean up, String detail) {

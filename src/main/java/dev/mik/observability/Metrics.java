@@ -36,7 +36,10 @@ public class Metrics {
     }
 
     private final Map<Key, Series> series = new ConcurrentHashMap<>();
-    private final Map<String, LongSupplier> gauges = new ConcurrentHashMap<>();
+    private final Map<String, IntSupplier> gauges = new ConcurrentHashMap<>();
+    private final Map<String, LongSupplier> longGauges = new ConcurrentHashMap<>();
+    private final Map<String, LongSupplier> counters = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> refusals = new ConcurrentHashMap<>();
 
     public void record(Kind kind, String name, int status, long nanos) {
         Series s = series.computeIfAbsent(new Key(kind, name), key -> new Series());
@@ -53,12 +56,22 @@ public class Metrics {
 
     /** A value read at scrape time, e.g. runs in flight. */
     public void gauge(String name, IntSupplier value) {
-        gauges.put(name, value::getAsInt);
+        gauges.put(name, value);
     }
 
-    /** A value read at scrape time that may pass {@code int}, e.g. bytes reserved. */
+    /** A value read at scrape time that may pass {@code Integer.MAX_VALUE}, e.g. bytes. */
     public void longGauge(String name, LongSupplier value) {
-        gauges.put(name, value);
+        longGauges.put(name, value);
+    }
+
+    /** A count that only grows, read at scrape time, e.g. heap-pressure events. */
+    public void counter(String name, LongSupplier value) {
+        counters.put(name, value);
+    }
+
+    /** One run refused before it started; {@code reason} is one of a few fixed words, e.g. "heap" or "memory". */
+    public void refused(String reason) {
+        refusals.computeIfAbsent(reason, key -> new AtomicLong()).incrementAndGet();
     }
 
     public String prometheusText() {
@@ -86,7 +99,15 @@ public class Metrics {
                     .append(s.count.get()).append('\n');
         });
         new TreeMap<>(gauges).forEach((name, value) -> out.append("# TYPE ").append(name).append(" gauge\n")
+                .append(name).append(' ').append(value.getAsInt()).append('\n'));
+        new TreeMap<>(longGauges).forEach((name, value) -> out.append("# TYPE ").append(name).append(" gauge\n")
                 .append(name).append(' ').append(value.getAsLong()).append('\n'));
+        new TreeMap<>(counters).forEach((name, value) -> out.append("# TYPE ").append(name).append(" counter\n")
+                .append(name).append(' ').append(value.getAsLong()).append('\n'));
+        out.append("# HELP mik_refusals_total Runs refused before they started, by reason.\n");
+        out.append("# TYPE mik_refusals_total counter\n");
+        new TreeMap<>(refusals).forEach((reason, count) -> out.append("mik_refusals_total{reason=\"").append(reason)
+                .append("\"} ").append(count.get()).append('\n'));
         return out.toString();
     }
 

@@ -12,6 +12,7 @@ public enum ProblemType {
     SCRIPT_NOT_FOUND(404, "script-not-found", "Script not found"),
     NOT_FOUND(404, "not-found", "Not found"),
     METHOD_NOT_ALLOWED(405, "method-not-allowed", "Method not allowed"),
+    REQUEST_TIMEOUT(408, "request-timeout", "Request body not received in time"),
     REQUEST_TOO_LARGE(413, "request-too-large", "Request body too large"),
     UNSUPPORTED_MEDIA_TYPE(415, "unsupported-media-type", "Unsupported media type"),
     RATE_LIMITED(429, "rate-limited", "Too many concurrent requests for this module"),

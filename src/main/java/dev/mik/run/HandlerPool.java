@@ -1,6 +1,7 @@
 package dev.mik.run;
 
 import dev.mik.config.MikConfig;
+import dev.mik.memory.HeapPressure;
 import dev.mik.memory.MemoryBudget;
 import dev.mik.observability.Metrics;
 import dev.mik.problem.ProblemException;
@@ -61,6 +62,9 @@ public class HandlerPool {
 
     @Inject
     MemoryBudget memoryBudget;
+
+    @Inject
+    HeapPressure pressure;
 
     @Resource
     ManagedScheduledExecutorService scheduler;
@@ -130,6 +134,7 @@ public class HandlerPool {
         long memoryMax = config.handlerMemoryMaxBytes();
         ModuleVersion version = catalog.resolve(config.handlersDir(), request.module(), config.moduleMaxBytes(),
                 memoryMax);
+        pressure.admit("Handler '" + request.module() + "'");
         int threshold = config.breakerFailureThreshold();
         CircuitBreaker breaker = version.breaker();
         if (!breaker.tryAcquire(threshold)) {

@@ -1,6 +1,7 @@
 package dev.mik.script;
 
 import dev.mik.config.MikConfig;
+import dev.mik.memory.HeapPressure;
 import dev.mik.memory.MemoryBudget;
 import dev.mik.memory.MemoryPool;
 import dev.mik.observability.LogText;
@@ -51,10 +52,13 @@ public class ScriptExecutor {
     @Inject
     MemoryBudget memory;
 
+    @Inject
+    HeapPressure pressure;
+
     @Resource
     ManagedScheduledExecutorService scheduler;
 
-    /** Reserved from the memory pool before a script starts; the run then grows it in steps as it allocates. */
+    /** Reserved beside the input before a script starts; the run then grows it in steps as it allocates. */
     static final long FIRST_RESERVATION = 1L << 20;
 
     private ScriptSandbox sandbox;
@@ -66,6 +70,7 @@ public class ScriptExecutor {
         sandbox = new ScriptSandbox(scheduler);
         repository = new ScriptRepository(sandbox);
         metrics.gauge("mik_scripts_in_flight", running::get);
+        pressure.addShedder(this::shedHeaviestScripts);
     }
 
     /** Builds the sandbox when the application starts (about a second), not on the first script request. */
@@ -88,28 +93,42 @@ public class ScriptExecutor {
 
     public Response run(ScriptRequest request) {
         CompiledScript script = repository.resolve(config.scriptsDir(), request.name(), config.scriptMaxSourceBytes());
+        String what = "Script '" + request.name().value() + "'";
+        pressure.admit(what);
         int max = config.scriptConcurrencyMax();
         if (running.incrementAndGet() > max) {
             running.decrementAndGet();
-            throw ProblemException.retryLater(ProblemType.OVERLOADED,
-                    "The server is running " + max + " scripts already (mik.script.concurrency.max).", 1);
+            metrics.refused("scripts");
+            throw new ProblemException(ProblemType.OVERLOADED, "The server is running " + max
+                    + " scripts already (mik.script.concurrency.max).", 1, Map.of("reason", "scripts"));
         }
         long started = System.nanoTime();
         int status = ProblemType.INTERNAL.status();
         try {
-            Response response = execute(script, request);
-            status = response.getStatus();
-            return response;
+            // measured in Java before the sandbox builds it; its heap is held from the pool until the run ends
+            ScriptInput input = ScriptInput.of(request.body(), config.scriptInputMaxNodes());
+            try (MemoryPool.Reservation held = memory.admit(input.estimatedHeapBytes() + FIRST_RESERVATION,
+                    what + " with its input")) {
+                Response response = execute(script, request, input.text(), held);
+                status = response.getStatus();
+                return response;
+            }
         } catch (ProblemException problem) {
             status = problem.type().status();
             throw problem;
+        } catch (OutOfMemoryError e) {
+            // the run's own allocations are gone with its frames; answer for it and keep serving
+            status = ProblemType.SCRIPT_LIMIT.status();
+            throw outOfMemory(request.name().value());
         } finally {
             running.decrementAndGet();
             metrics.record(Metrics.Kind.SCRIPT, request.name().value(), status, System.nanoTime() - started);
         }
     }
 
-    private Response execute(CompiledScript script, ScriptRequest request) {
+    /** @param reservation the run's bytes from the memory pool, grown as the script allocates */
+    private Response execute(CompiledScript script, ScriptRequest request, String inputText,
+            MemoryPool.Reservation reservation) {
         long timeoutMs = config.scriptTimeoutMs();
         ScriptLimits limits = new ScriptLimits(timeoutMs, config.scriptMemoryMaxBytes(), config.scriptMaxCalls());
         HostCallBridge bridge = new HostCallBridge(pool, problems, request.origin(),
@@ -117,11 +136,10 @@ public class ScriptExecutor {
         String name = request.name().value();
         ScriptConsole console = (level, message) -> log(name, request.origin().requestId(), level, message);
         ScriptResult result;
-        try (MemoryPool.Reservation reservation = memory.admit(FIRST_RESERVATION, "Script '" + name + "'")) {
+        try {
             long base = reservation.held();
             MemoryAccount account = bytes -> reservation.held() >= base + bytes || reservation.resize(base + bytes);
-            result = sandbox.run(script, new String(request.body(), StandardCharsets.UTF_8), request.json(), bridge,
-                    console, limits, account);
+            result = sandbox.run(script, inputText, request.json(), bridge, console, limits, account);
         } catch (ScriptInputException e) {
             throw new ProblemException(ProblemType.INVALID_INPUT, "The request body is not valid JSON: "
                     + e.getMessage());
@@ -164,6 +182,12 @@ public class ScriptExecutor {
         };
         return new ProblemException(ProblemType.SCRIPT_LIMIT, "Script '" + name + "' " + detail + ".", null,
                 Map.of("script", name, "limit", reason));
+    }
+
+    private static ProblemException outOfMemory(String name) {
+        LOG.warning(() -> "Script " + name + " ran the heap out of memory; the run was ended at its boundary.");
+        return new ProblemException(ProblemType.SCRIPT_LIMIT, "Script '" + name + "' needed more memory than the "
+                + "server had free.", null, Map.of("script", name, "limit", AbortReason.ALLOCATION.name()));
     }
 
     private Response passthrough(HostCallBridge.Outcome outcome) {

@@ -1,0 +1,86 @@
+package dev.mik.http;
+
+import dev.mik.config.MikConfig;
+import dev.mik.memory.MemoryBudget;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.enterprise.context.control.RequestContextController;
+import jakarta.inject.Inject;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.annotation.WebFilter;
+import jakarta.servlet.http.HttpFilter;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import java.io.IOException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Reads the body of every {@code /run} and {@code /script} request before JAX-RS sees it, with the servlet
+ * container's non-blocking reads ({@link BodyReader}), so a slow or stalled client holds no request thread and is
+ * cut off after {@code mik.request.read-timeout-ms} with 408. A blocking read would hold its thread until the
+ * container's own idle timeout (60 s on Payara, ending in an IOException). Requests without a body, a declared
+ * length over {@code mik.request.max-bytes} (refused by {@link RequestBody} before a byte is read), and containers
+ * that cannot go asynchronous pass straight through.
+ */
+@WebFilter(urlPatterns = {"/run/*", "/script/*"}, asyncSupported = true,
+        dispatcherTypes = {DispatcherType.REQUEST, DispatcherType.ASYNC})
+public class BodyBufferFilter extends HttpFilter {
+
+    /** Where the finished {@link BodyReader} waits for the request's second dispatch. */
+    static final String BODY_ATTRIBUTE = BodyBufferFilter.class.getName() + ".body";
+
+    @Inject
+    MikConfig config;
+
+    @Inject
+    MemoryBudget memory;
+
+    @Inject
+    RequestContextController requestContext;
+
+    @Resource
+    ManagedScheduledExecutorService scheduler;
+
+    @Override
+    protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        if (request.getDispatcherType() == DispatcherType.ASYNC) {
+            BodyReader body = (BodyReader) request.getAttribute(BODY_ATTRIBUTE);
+            if (body != null) {
+                request.removeAttribute(BODY_ATTRIBUTE);
+                // Payara's Weld does not start a request context for an async dispatch (WildFly's does)
+                boolean activated = requestContext.activate();
+                try {
+                    chain.doFilter(body.request(request), response);
+                } finally {
+                    if (activated) {
+                        requestContext.deactivate();
+                    }
+                    body.release();
+                }
+                return;
+            }
+        }
+        long declared = request.getContentLengthLong();
+        long maxBytes = config.requestMaxBytes();
+        boolean hasBody = declared > 0 || declared < 0 && request.getHeader("Transfer-Encoding") != null;
+        if (request.getDispatcherType() != DispatcherType.REQUEST || !hasBody || declared > maxBytes
+                || !request.isAsyncSupported()) {
+            chain.doFilter(request, response);
+            return;
+        }
+        long timeoutMs = config.requestReadTimeoutMs();
+        AsyncContext async = request.startAsync(request, response);
+        // the read deadline is this filter's own: the container's async timeout would also run during the dispatch
+        async.setTimeout(0);
+        BodyReader reader = new BodyReader(async, request.getInputStream(), declared, maxBytes,
+                memory.pool().tryReserve(0));
+        reader.deadline(scheduler.schedule(() -> reader.expireOnContainerThread(timeoutMs), timeoutMs,
+                TimeUnit.MILLISECONDS));
+        request.getInputStream().setReadListener(reader);
+    }
+}

@@ -1,0 +1,75 @@
+package dev.mik.http;
+
+import dev.mik.observability.RequestCorrelation;
+import dev.mik.observability.TraceContext;
+import dev.mik.problem.ProblemResponses;
+import dev.mik.problem.ProblemType;
+import jakarta.json.Json;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * A problem answered at the servlet layer, before JAX-RS (and its request id filter) has seen the request: the same
+ * body and correlation headers as {@link ProblemResponses}, and {@code Connection: close}, since the rest of the body
+ * was not read.
+ */
+final class EarlyProblem {
+
+    /** The rule {@link RequestCorrelation} applies to an incoming request id. */
+    private static final Pattern SANE_REQUEST_ID = Pattern.compile("[A-Za-z0-9._:@/+=-]{1,128}");
+
+    private EarlyProblem() {
+    }
+
+    /** Writes the problem unless the response is already committed; a client that is gone is not an error. */
+    static void send(HttpServletRequest request, HttpServletResponse response, ProblemType type, String detail,
+            Map<String, Object> extensions, Integer retryAfterSeconds) {
+        if (response.isCommitted()) {
+            return;
+        }
+        String incomingId = request.getHeader(RequestCorrelation.REQUEST_ID_HEADER);
+        String requestId = incomingId != null && SANE_REQUEST_ID.matcher(incomingId).matches()
+                ? incomingId : UUID.randomUUID().toString();
+        JsonObjectBuilder body = Json.createObjectBuilder()
+                .add("type", type.uri())
+                .add("title", type.title())
+                .add("status", type.status())
+                .add("detail", detail)
+                .add("instance", request.getRequestURI())
+                .add("code", type.code())
+                .add("requestId", requestId);
+        extensions.forEach((name, value) -> {
+            if (value instanceof Number number) {
+                body.add(name, number.longValue());
+            } else {
+                body.add(name, String.valueOf(value));
+            }
+        });
+        byte[] bytes = body.build().toString().getBytes(StandardCharsets.UTF_8);
+        try {
+            response.reset();
+            response.setStatus(type.status());
+            response.setContentType(ProblemResponses.MEDIA_TYPE);
+            response.setHeader(RequestCorrelation.REQUEST_ID_HEADER, requestId);
+            response.setHeader(RequestCorrelation.TRACEPARENT_HEADER,
+                    TraceContext.continueOrStart(request.getHeader(RequestCorrelation.TRACEPARENT_HEADER))
+                            .traceparent());
+            response.setHeader("Connection", "close");
+            if (retryAfterSeconds != null) {
+                response.setHeader("Retry-After", retryAfterSeconds.toString());
+            }
+            response.setContentLength(bytes.length);
+            response.getOutputStream().write(bytes);
+            response.flushBuffer();
+        } catch (IOException | IllegalStateException clientGone) {
+            // nothing more can be said to a client that closed the connection
+        }
+    }
+}

@@ -1,0 +1,122 @@
+package dev.mik.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A Payara Micro in its own process serving the built WAR at {@code /} on a free loopback port, for integration tests
+ * that need JVM options Arquillian's shared server does not have (a small heap) or the server's log. Closing it stops
+ * the process.
+ */
+public final class MicroServer implements AutoCloseable {
+
+    private static final Duration STARTUP = Duration.ofSeconds(240);
+
+    private final Process process;
+    private final Path log;
+    private final URI base;
+
+    private MicroServer(Process process, Path log, URI base) {
+        this.process = process;
+        this.log = log;
+        this.base = base;
+    }
+
+    /**
+     * @param jvmOptions e.g. {@code -Xmx512m}
+     * @param config     {@code mik.*} settings, passed as system properties
+     */
+    public static MicroServer start(String name, List<String> jvmOptions, Map<String, Object> config)
+            throws IOException, InterruptedException {
+        Path jar = Path.of(System.getProperty("payara.microJar", "target/payara-micro.jar")).toAbsolutePath();
+        Path war = Path.of(System.getProperty("mik.war", "target/mik.war")).toAbsolutePath();
+        int port;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = socket.getLocalPort();
+        }
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        config.forEach((key, value) -> command.add("-D" + key + "=" + value));
+        command.addAll(List.of("-jar", jar.toString(), "--deploy", war.toString(), "--contextroot", "/",
+                "--port", String.valueOf(port), "--nocluster"));
+        Path log = Path.of(System.getProperty("mik.it.dir", "target/it")).toAbsolutePath()
+                .resolve(name + "-server.log");
+        Files.createDirectories(log.getParent());
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        MicroServer server = new MicroServer(process, log, URI.create("http://127.0.0.1:" + port + "/"));
+        try {
+            server.awaitLive();
+        } catch (RuntimeException | InterruptedException e) {
+            server.close();
+            throw e;
+        }
+        return server;
+    }
+
+    public URI base() {
+        return base;
+    }
+
+    /** Everything the server has logged so far. */
+    public String log() {
+        try {
+            return Files.readString(log, StandardCharsets.ISO_8859_1);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public Path logFile() {
+        return log;
+    }
+
+    private void awaitLive() throws InterruptedException {
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpRequest probe = HttpRequest.newBuilder(base.resolve("_mik/health/ready")).timeout(Duration.ofSeconds(5))
+                .build();
+        long deadline = System.nanoTime() + STARTUP.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("Payara Micro exited with " + process.exitValue() + "; see " + log);
+            }
+            try {
+                if (client.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // still starting
+            }
+            Thread.sleep(500);
+        }
+        throw new IllegalStateException("Payara Micro was not ready within " + STARTUP.toSeconds() + " s; see " + log);
+    }
+
+    @Override
+    public void close() {
+        process.descendants().forEach(ProcessHandle::destroy);
+        process.destroy();
+        try {
+            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(20, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+}
