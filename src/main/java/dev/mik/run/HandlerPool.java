@@ -81,7 +81,6 @@ public class HandlerPool {
         metrics.gauge("mik_handlers_in_flight", gate::inFlight);
         metrics.gauge("mik_handler_threads_busy", runner::guestsRunning);
         metrics.gauge("mik_modules_loaded", catalog::size);
-        metrics.longGauge("mik_memory_reserved_bytes", memory.pool()::reserved);
         metrics.longGauge("mik_handler_ready_bytes", memory::readyBytes);
         sweeper = scheduler.scheduleWithFixedDelay(this::sweep, SWEEP_SECONDS, SWEEP_SECONDS, TimeUnit.SECONDS);
         idleReleaser = scheduler.scheduleWithFixedDelay(this::releaseIdle, IDLE_CHECK_SECONDS, IDLE_CHECK_SECONDS,
