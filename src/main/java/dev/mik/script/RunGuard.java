@@ -3,7 +3,7 @@ package dev.mik.script;
 import java.lang.management.ManagementFactory;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.nashorn.api.scripting.ScriptObjectMirror;
-import org.openjdk.nashorn.internal.runtime.Context;
+import org.openjdk.nashorn.api.scripting.ScriptUtils;
 import org.openjdk.nashorn.internal.runtime.Property;
 import org.openjdk.nashorn.internal.runtime.ScriptObject;
 
@@ -139,8 +139,8 @@ public final class RunGuard {
      * slot (one safeThrow defined) stays, and must hold a script value.
      */
     private void forgetJavaException(ScriptObjectMirror error) {
-        if (!(ScriptObjectMirror.unwrap(error, Context.getGlobal()) instanceof ScriptObject object)) {
-            return;   // an object of another global: none is ever handed to a script
+        if (!(ScriptUtils.unwrap(error) instanceof ScriptObject object)) {
+            return;
         }
         Property slot = object.getMap().findProperty(NASHORN_EXCEPTION);
         if (slot == null) {
@@ -148,8 +148,11 @@ public final class RunGuard {
         }
         if (slot.isConfigurable()) {
             object.delete(NASHORN_EXCEPTION, false);
-        } else if (!slot.isAccessorProperty() && !ScriptValues.isScriptValue(slot.getObjectValue(object, object))) {
-            throw javaObjectReached(slot.getObjectValue(object, object));
+            return;
+        }
+        Object fixed = slot.isAccessorProperty() ? null : slot.getObjectValue(object, object);
+        if (!ScriptValues.isScriptValue(fixed)) {
+            throw javaObjectReached(fixed);
         }
     }
 

@@ -49,7 +49,7 @@ final class RunnerScript {
           var EXCEPTION_SLOT = 'nashornException', getPrototypeOf = Object.getPrototypeOf,
               getOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
           function isFixedData(descriptor) {
-            return descriptor !== undefined && !('get' in descriptor) && !descriptor.writable && !descriptor.configurable;
+            return !('get' in descriptor) && !descriptor.writable && !descriptor.configurable;
           }
           function fixedAlongFrozenChain(object) {
             for (; object !== null; object = getPrototypeOf(object)) {

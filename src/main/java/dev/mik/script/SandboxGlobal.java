@@ -131,12 +131,13 @@ final class SandboxGlobal {
           var FP = getPrototypeOf(function () {}), call = FP.call, apply = FP.apply, callWith = call.bind(call);
           var COMPILE_TIME = ['__FILE__', '__DIR__', '__LINE__'];
 
-          // every object the global reaches, plus the prototypes only instances reach (iterators, arguments)
+          // every object the global reaches, plus the prototypes only instances reach (iterators ...): all live as
+          // long as the global, so the WeakSet of shared objects below never loses an entry, and concurrent runs
+          // only ever read it (the WeakHashMap behind it is safe to read while nothing changes it)
           function reachable() {
-            var samples = [global, function () {}, function () { return arguments; }(), [][Symbol.iterator](),
-              new Map().entries(), new Set().values(), ''[Symbol.iterator](), /x/, new Error(), new Date(0),
-              call.bind(null)];
-            var seen = new WeakSet(), found = [], pending = samples.slice();
+            var samples = [function () {}, [][Symbol.iterator](), new Map().entries(), new Set().values(),
+              ''[Symbol.iterator](), /x/, new Error(), new Date(0), call.bind(null)];
+            var seen = new WeakSet(), found = [], pending = [global].concat(samples.map(getPrototypeOf));
             while (pending.length > 0) {
               var next = pending.pop();
               if (next === null || (typeof next !== 'object' && typeof next !== 'function') || seen.has(next)) {

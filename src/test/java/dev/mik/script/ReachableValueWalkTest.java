@@ -62,17 +62,15 @@ class ReachableValueWalkTest {
             RunGuard.leave(previous);
         }
         assertNoJavaObjectCaught(guard);
-        List<Object> roots = new ArrayList<>();
-        if (outcome.ended()) {
-            roots.add(nullToUndefined(outcome.value()));
-        }
+        List<Object> values = outcome.ended() ? List.of(nullToUndefined(outcome.value())) : List.of();
 
-        assertOnlyScriptValues(script.name(), walk(roots, outcome.thrown(), false));
+        assertOnlyScriptValues(script.name(), outcome.thrown() ? walk(List.of(), values, false)
+                : walk(values, List.of(), false));
     }
 
     @Test
     void everyBuiltinCalledOnEverySharedObjectGivesScriptValues() throws Exception {
-        TrustedProbe.Walk walk = walk(List.of(), false, true);
+        TrustedProbe.Walk walk = walk(List.of(), List.of(), true);
 
         assertTrue(walk.found().size() > 50_000, walk.found().size() + " values");
         assertOnlyScriptValues("sweep", walk);
@@ -114,7 +112,7 @@ class ReachableValueWalkTest {
         RunGuard previous = guard.enter();
         try {
             TrustedProbe.Outcome outcome = TrustedProbe.runForValue(fixture.sandbox, compiled, guard, "{\"s\":\"d\"}");
-            assertOnlyScriptValues("Java member names", walk(List.of(outcome.value()), false, false));
+            assertOnlyScriptValues("Java member names", walk(List.of(outcome.value()), List.of(), false));
         } finally {
             RunGuard.leave(previous);
         }
@@ -131,15 +129,13 @@ class ReachableValueWalkTest {
                 "{\"s\":\"d\"}").json());
     }
 
-    private static TrustedProbe.Walk walk(List<Object> roots, boolean rootsWereThrown, boolean sweepShared)
+    /** Walks from the roots, and from what a run threw as a script that caught it would see it. */
+    private static TrustedProbe.Walk walk(List<Object> roots, List<Object> thrown, boolean sweepShared)
             throws Exception {
         RunGuard guard = new RunGuard(WALK_LIMITS, fixture.host, fixture.console);
         RunGuard previous = guard.enter();
         try {
-            if (rootsWereThrown) {
-                roots.forEach(guard::c);
-            }
-            TrustedProbe.Walk walk = TrustedProbe.walk(fixture.sandbox, roots, ARGUMENTS, guard, sweepShared,
+            TrustedProbe.Walk walk = TrustedProbe.walk(fixture.sandbox, roots, thrown, ARGUMENTS, guard, sweepShared,
                     MAX_VALUES);
             assertNoJavaObjectCaught(guard);
             return walk;

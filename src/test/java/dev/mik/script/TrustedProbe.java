@@ -140,7 +140,7 @@ final class TrustedProbe {
      * {@code c}, as in a script; what {@code c} refuses to hand on (a Java throwable) is listed apart.
      */
     private static final String WALK = "(function (global) {\n'use strict';\n" + COMMON + """
-          return function (runner, roots, argumentLists, guard, sweepPrimordials, limit) {
+          return function (runner, roots, thrown, argumentLists, guard, sweepPrimordials, limit) {
             var list = primordials(), ids = new Map(), found = [], javaThrown = [], seen = new Set();
             list.forEach(function (o, i) { ids.set(o, i); });
             var builtins = builtinsOf(list, ids), queue = [];
@@ -157,6 +157,8 @@ final class TrustedProbe {
               });
             }
             for (var r = 0; r < roots.length; r++) { queue.push({ v: roots[r], sweep: true }); }
+            // what a run threw out reaches no script, but a script that caught it would get it through c
+            for (var t = 0; t < thrown.length; t++) { caught(thrown[t]); queue[queue.length - 1].sweep = true; }
             if (sweepPrimordials) { list.forEach(sweep); }
             for (var i = 0; i < queue.length && found.length < limit; i++) {
               var v = queue[i].v;
@@ -216,10 +218,14 @@ final class TrustedProbe {
         }
     }
 
-    /** Walks from the roots; {@code guard} (entered by the caller) judges what the walk catches. */
-    static Walk walk(ScriptSandbox sandbox, List<Object> roots, List<List<Object>> argumentLists, RunGuard guard,
-            boolean sweepPrimordials, int limit) throws ScriptException {
+    /**
+     * Walks from the roots, and from the thrown values as a script that caught them would see them; {@code guard}
+     * (entered by the caller) judges what the walk catches.
+     */
+    static Walk walk(ScriptSandbox sandbox, List<Object> roots, List<Object> thrown, List<List<Object>> argumentLists,
+            RunGuard guard, boolean sweepPrimordials, int limit) throws ScriptException {
         ScriptObjectMirror result = (ScriptObjectMirror) sandbox.callTrusted(WALK, toArray(sandbox, roots),
+                toArray(sandbox, thrown),
                 toArray(sandbox, argumentLists.stream().map(list -> (Object) toArray(sandbox, list)).toList()),
                 guard, sweepPrimordials, limit);
         return new Walk(slots((ScriptObjectMirror) result.getSlot(0)), slots((ScriptObjectMirror) result.getSlot(1)),
