@@ -21,7 +21,17 @@ package dev.mik.script;
  * <li>{@link #MAX_APPLY_ARGUMENTS}: arguments {@code Function.prototype.apply} spreads.</li>
  * <li>{@link #MAX_JSON_LENGTH}: approximate length of {@code JSON.stringify}'s result, counted by a replacer
  * while it serialises, so an exponential DAG of shared arrays stops early.</li>
+ * <li>{@link #MAX_JSON_PARSE_LENGTH}, {@link #MAX_COLLATE_LENGTH}, {@link #MAX_MATCHES}: input of a script's
+ * {@code JSON.parse}, each side of {@code localeCompare}, matches of a global {@code match}; the result of
+ * {@code encodeURI}/{@code encodeURIComponent} (measured exactly first) and case conversion, and six times the
+ * input of {@code escape}, are capped at the string limit; {@code Object.keys}/{@code getOwnPropertyNames} of
+ * a string or array, and {@code Map}/{@code Set} built from one, at the array limit.</li>
  * </ul>
+ * Searches ({@code indexOf}, {@code lastIndexOf}, {@code includes}, {@code split} on a string) and case
+ * conversion run linear algorithms in Java ({@link LinearText}); the JDK's are O(n·m) and quadratic. Every
+ * function of builtins.tsv guarded {@code entry} is wrapped here with a check on entry, and mik's own wrappers
+ * check on entry too: a tripped run cannot start one more builtin, and the allocation budget is read between
+ * any two allocating calls, also in code without loops.
  * Polyfilled: {@code String.prototype} repeat, padStart, padEnd, startsWith, endsWith, includes, codePointAt,
  * trimStart, trimEnd, replaceAll; {@code Array.prototype} includes, find, findIndex, fill; {@code Array.from},
  * {@code Array.of}, {@code Object.assign}, {@code Object.values}, {@code Object.entries}.
@@ -607,8 +617,25 @@ final class BuiltinCaps {
               ? function () { enter(); return invoke(original, this, arguments); }
               : function (a, b) { enter(); return callWith(original, this, a, b); };
           }
+          // new with the arguments of a call: a constructor like Date answers a plain call differently
+          function construct(Native, a) {
+            switch (a.length) {
+              case 0: return new Native();
+              case 1: return new Native(a[0]);
+              case 2: return new Native(a[0], a[1]);
+              case 3: return new Native(a[0], a[1], a[2]);
+              case 4: return new Native(a[0], a[1], a[2], a[3]);
+              case 5: return new Native(a[0], a[1], a[2], a[3], a[4]);
+              case 6: return new Native(a[0], a[1], a[2], a[3], a[4], a[5]);
+              default: return new Native(a[0], a[1], a[2], a[3], a[4], a[5], a[6]);
+            }
+          }
           function wrapConstructor(name, Native) {
-            var Safe = entryChecked(Native, true);
+            // Array makes the same array with or without new, and takes any number of elements
+            var Safe = name === 'Array' ? entryChecked(Native, true) : function () {
+              enter();
+              return this instanceof Safe ? construct(Native, arguments) : invoke(Native, this, arguments);
+            };
             getOwnPropertyNames(Native).forEach(function (key) {
               if (['length', 'name', 'prototype', 'arguments', 'caller'].indexOf(key) < 0) {
                 defineProperty(Safe, key, Object.getOwnPropertyDescriptor(Native, key));

@@ -62,6 +62,16 @@ class BuiltinTableTest {
         assertEquals(List.of(), duplicates);
     }
 
+    @Test
+    void wrappedConstructorsBehaveAsTheNativeOnes() throws Exception {
+        assertEquals("[0,\"string\",true,true,3,2,true,true,\"2001\",true]", fixture.runBody("""
+                return [new Date(0).getTime(), typeof Date(), new Date(2000, 1) instanceof Date,
+                  new RegExp('a', 'g').global, Array(3).length, new Array(1, 2).length, [] instanceof Array,
+                  RegExp('b').test('abc'), String(new Date(Date.UTC(2001, 0, 1)).getUTCFullYear()),
+                  Array.isArray(new Array(2))];
+                """).json());
+    }
+
     /** Runs the walk over the sandbox's hardened global; {@code what} picks names or the natives among them. */
     private static Object walk(String what) throws Exception {
         Field field = ScriptSandbox.class.getDeclaredField("engine");
