@@ -40,7 +40,7 @@ public final class RunGuard {
     private final int maxCalls;
     private final HostBridge host;
     private final ScriptConsole console;
-    private final MemoryAccount memory;
+    private final AllocationAccount memory;
     /** Allocation the memory account already covers; the next step is asked for when it is passed. */
     private volatile long covered;
 
@@ -61,10 +61,10 @@ public final class RunGuard {
     private String resultJson;
 
     RunGuard(ScriptLimits limits, HostBridge host, ScriptConsole console) {
-        this(limits, host, console, MemoryAccount.UNLIMITED);
+        this(limits, host, console, AllocationAccount.UNLIMITED);
     }
 
-    RunGuard(ScriptLimits limits, HostBridge host, ScriptConsole console, MemoryAccount memory) {
+    RunGuard(ScriptLimits limits, HostBridge host, ScriptConsole console, AllocationAccount memory) {
         this.deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(limits.timeoutMs());
         this.cpuLimit = TimeUnit.MILLISECONDS.toNanos(limits.cpuMs());
         this.cpuBase = THREADS.getCurrentThreadCpuTime();

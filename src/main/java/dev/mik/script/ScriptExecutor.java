@@ -138,7 +138,7 @@ public class ScriptExecutor {
         ScriptResult result;
         try {
             long base = reservation.held();
-            MemoryAccount account = bytes -> reservation.held() >= base + bytes || reservation.resize(base + bytes);
+            AllocationAccount account = bytes -> reservation.held() >= base + bytes || reservation.resize(base + bytes);
             result = sandbox.run(script, inputText, request.json(), bridge, console, limits, account);
         } catch (ScriptInputException e) {
             throw new ProblemException(ProblemType.INVALID_INPUT, "The request body is not valid JSON: "

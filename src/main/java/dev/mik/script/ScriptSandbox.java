@@ -128,12 +128,12 @@ public final class ScriptSandbox implements AutoCloseable {
     public ScriptResult run(CompiledScript script, String inputJson, String requestJson, HostBridge host,
             ScriptConsole console, ScriptLimits limits)
             throws ScriptInputException, ScriptFailure, ScriptAbortedException {
-        return run(script, inputJson, requestJson, host, console, limits, MemoryAccount.UNLIMITED);
+        return run(script, inputJson, requestJson, host, console, limits, AllocationAccount.UNLIMITED);
     }
 
     /** As above, charging the run's allocation to {@code memory} in steps as it grows. */
     public ScriptResult run(CompiledScript script, String inputJson, String requestJson, HostBridge host,
-            ScriptConsole console, ScriptLimits limits, MemoryAccount memory)
+            ScriptConsole console, ScriptLimits limits, AllocationAccount memory)
             throws ScriptInputException, ScriptFailure, ScriptAbortedException {
         if (script.owner() != this) {
             throw new IllegalArgumentException("script " + script.name() + " was compiled by another sandbox");

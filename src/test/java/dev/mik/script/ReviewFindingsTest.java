@@ -1,5 +1,7 @@
 package dev.mik.script;
 
+import static dev.mik.script.GuardTesting.guard;
+import static dev.mik.script.GuardTesting.waitFor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -337,22 +339,6 @@ class ReviewFindingsTest {
 
     private static ScriptResult run(String body) throws Exception {
         return fixture.run(fixture.compile("export default function (input) {\n" + body + "\n}"), "{}", LIMITS);
-    }
-
-    private static RunGuard guard(long timeoutMs) {
-        return new RunGuard(new ScriptLimits(timeoutMs, 1L << 30, 0), (module, options) -> "{}",
-                (level, message) -> { });
-    }
-
-    private static boolean waitFor(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() - deadline > 0) {
-                return false;
-            }
-            Thread.sleep(5);
-        }
-        return true;
     }
 
     private static long allocatedBytes() {

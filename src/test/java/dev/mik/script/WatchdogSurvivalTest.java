@@ -1,5 +1,7 @@
 package dev.mik.script;
 
+import static dev.mik.script.GuardTesting.guard;
+import static dev.mik.script.GuardTesting.waitFor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -140,7 +142,7 @@ class WatchdogSurvivalTest {
     void aRunWhoseAllocationThePoolCannotCoverStopsWithinOneStep() throws Exception {
         long pool = 16L << 20;
         AtomicLong asked = new AtomicLong();
-        MemoryAccount account = bytes -> {
+        AllocationAccount account = bytes -> {
             asked.accumulateAndGet(bytes, Math::max);
             return bytes <= pool;
         };
@@ -163,22 +165,6 @@ class WatchdogSurvivalTest {
         long tookMs = (System.nanoTime() - started) / 1_000_000;
         assertTrue(tookMs < 50 + 500, "stopped " + tookMs + " ms after it started");
         watchdog.forget(late);
-    }
-
-    private static RunGuard guard(long timeoutMs) {
-        return new RunGuard(new ScriptLimits(timeoutMs, 1L << 30, 0), (module, options) -> "{}",
-                (level, message) -> { });
-    }
-
-    private static boolean waitFor(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() - deadline > 0) {
-                return false;
-            }
-            Thread.sleep(2);
-        }
-        return true;
     }
 
     @SuppressWarnings("unchecked")

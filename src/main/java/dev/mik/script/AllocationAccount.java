@@ -5,10 +5,10 @@ package dev.mik.script;
  * account cannot cover stops the run with {@link AbortReason#MEMORY}.
  */
 @FunctionalInterface
-public interface MemoryAccount {
+public interface AllocationAccount {
 
     /** Charges nothing; for runs outside a server. */
-    MemoryAccount UNLIMITED = bytes -> true;
+    AllocationAccount UNLIMITED = bytes -> true;
 
     /**
      * Makes sure at least {@code bytes} are held for the run. Called from the run's thread and from the watchdog,
