@@ -16,6 +16,7 @@ import org.openjdk.nashorn.internal.ir.Node;
 import org.openjdk.nashorn.internal.ir.ReturnNode;
 import org.openjdk.nashorn.internal.ir.Statement;
 import org.openjdk.nashorn.internal.ir.ThrowNode;
+import org.openjdk.nashorn.internal.ir.TryNode;
 import org.openjdk.nashorn.internal.ir.WhileNode;
 import org.openjdk.nashorn.internal.ir.WithNode;
 import org.openjdk.nashorn.internal.ir.visitor.NodeVisitor;
@@ -30,6 +31,8 @@ import org.openjdk.nashorn.internal.runtime.Source;
  * becomes {@code {__g.t();S}}, and an arrow's expression body {@code e} becomes {@code __g.t()?0:e}
  * ({@code t()} returns undefined). An arrow whose body only creates another function is O(1) and left alone.</li>
  * <li>{@code __g.c(e);} at the start of every catch block, so Java throwables never reach the script.</li>
+ * <li>{@code __g.t();} at the start of every finally block, so a run whose guard tripped cannot run one finally
+ * block after another on its way out (each may hold long straight-line work).</li>
  * <li>{@code throw __gThrow(x)} for every throw, so Nashorn cannot attach its Java exception to the value.</li>
  * </ul>
  * Only insertions happen, none spans a line break, so line numbers stay the user's. {@link GuardVerifier}
@@ -154,6 +157,18 @@ final class GuardInjector {
         open(catchNode.getBody().getStart() + 1, GUARD + ".c(" + ident.getName() + ");");
     }
 
+    private void guardFinally(TryNode tryNode) {
+        Block finallyBody = tryNode.getFinallyBody();
+        if (finallyBody == null) {
+            return;
+        }
+        if (!opensBrace(finallyBody)) {
+            reject(tryNode, "unsupported finally form");
+            return;
+        }
+        open(finallyBody.getStart() + 1, TICK);
+    }
+
     private void guardThrow(ThrowNode throwNode) {
         int keyword = throwNode.getStart();
         int end = throwNode.getFinish();
@@ -204,6 +219,12 @@ final class GuardInjector {
         @Override
         public boolean enterThrowNode(ThrowNode throwNode) {
             guardThrow(throwNode);
+            return true;
+        }
+
+        @Override
+        public boolean enterTryNode(TryNode tryNode) {
+            guardFinally(tryNode);
             return true;
         }
 

@@ -30,6 +30,7 @@ import org.openjdk.nashorn.internal.ir.ReturnNode;
 import org.openjdk.nashorn.internal.ir.Statement;
 import org.openjdk.nashorn.internal.ir.TernaryNode;
 import org.openjdk.nashorn.internal.ir.ThrowNode;
+import org.openjdk.nashorn.internal.ir.TryNode;
 import org.openjdk.nashorn.internal.ir.VarNode;
 import org.openjdk.nashorn.internal.ir.WhileNode;
 import org.openjdk.nashorn.internal.ir.WithNode;
@@ -132,6 +133,13 @@ final class GuardVerifier {
         checked.add(catchNode);
     }
 
+    private void checkFinally(TryNode tryNode) {
+        if (tryNode.getFinallyBody() != null && !startsWithCall(tryNode.getFinallyBody(), "t", null)) {
+            fail("unguarded finally block");
+        }
+        checked.add(tryNode);
+    }
+
     private void checkThrow(ThrowNode throwNode) {
         if (!(unwrap(throwNode.getExpression()) instanceof CallNode call)
                 || !(call.getFunction() instanceof IdentNode callee)
@@ -225,6 +233,7 @@ final class GuardVerifier {
     private void requireChecked(Node node) {
         boolean mustBeChecked = (node instanceof FunctionNode function && !function.isProgram())
                 || node instanceof LoopNode || node instanceof CatchNode || node instanceof ThrowNode
+                || node instanceof TryNode
                 || node instanceof ClassNode || node instanceof WithNode;
         if (mustBeChecked && !checked.contains(node)) {
             fail("a " + node.getClass().getSimpleName() + " escaped verification");
@@ -296,6 +305,12 @@ final class GuardVerifier {
         @Override
         public boolean enterThrowNode(ThrowNode throwNode) {
             checkThrow(throwNode);
+            return problem == null;
+        }
+
+        @Override
+        public boolean enterTryNode(TryNode tryNode) {
+            checkFinally(tryNode);
             return problem == null;
         }
 

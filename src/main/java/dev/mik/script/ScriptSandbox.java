@@ -158,7 +158,17 @@ public final class ScriptSandbox implements AutoCloseable {
         } catch (OutOfMemoryError e) {
             guard.trip(AbortReason.ALLOCATION);
         } catch (NashornException e) {
-            outcome.thrown(e);
+            // trusted runner code that rethrows a Java error hands it back wrapped; it is a limit, not the script's error
+            Object thrown = e instanceof org.openjdk.nashorn.internal.runtime.ECMAException ecma ? ecma.getThrown() : null;
+            if (thrown instanceof StackOverflowError || e.getCause() instanceof StackOverflowError) {
+                guard.trip(AbortReason.STACK);
+            } else if (thrown instanceof OutOfMemoryError || e.getCause() instanceof OutOfMemoryError) {
+                guard.trip(AbortReason.ALLOCATION);
+            } else if (thrown instanceof Throwable || e.getCause() instanceof Error) {
+                outcome.failed(new IllegalStateException("a Java error reached the script's runner", e));
+            } else {
+                outcome.thrown(e);
+            }
         } catch (RuntimeException e) {
             outcome.failed(e);
         } finally {

@@ -8,6 +8,7 @@ import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -44,6 +45,12 @@ class HandlerMemoryIT extends ServerTest {
                 .config("mik.pool.idle-release-ms", IDLE_RELEASE_MS)
                 .config("mik.breaker.failure-threshold", 1000) // the storms here are about memory, not the breaker
                 .war();
+    }
+
+    /** A test that follows a storm starts once the heap pressure it left has passed. */
+    @BeforeEach
+    void heapSettled() throws InterruptedException {
+        awaitReady();
     }
 
     @Test
@@ -89,12 +96,13 @@ class HandlerMemoryIT extends ServerTest {
             for (Http.Reply reply : replies) {
                 if (reply.status() == 503) {
                     assertProblem(reply, 503, "overloaded");
-                    assertEquals("1", reply.header("Retry-After"));
+                    assertTrue(reply.header("Retry-After").matches("[12]"), reply::toString);
                 } else {
                     assertProblem(reply, 500, "memory-limit");
                 }
                 assertTrue(reply.millis() < TIMEOUT_MS, reply::toString);
             }
+            awaitReady();
             assertEquals(200, http.get("run/hello").status(), "the server keeps serving");
         }
     }

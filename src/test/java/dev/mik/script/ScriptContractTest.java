@@ -185,6 +185,13 @@ class ScriptContractTest {
     }
 
     @Test
+    void aResultTooDeepToSendIsTheStackLimitNotAJavaErrorText() {
+        ScriptAbortedException e = assertThrows(ScriptAbortedException.class,
+                () -> fixture.runBody("var o = {}; for (var i = 0; i < 200000; i++) { o = { a: o }; } return o;"));
+        assertEquals(AbortReason.STACK, e.getReason());
+    }
+
+    @Test
     void hostCallWithoutOptionsSendsAnEmptyObject() throws Exception {
         fixture.runBody("host.call('a'); return 1;");
 

@@ -29,6 +29,17 @@ public abstract class ServerTest {
         http = new Http(base);
     }
 
+    /**
+     * Waits up to 20 s for readiness: after a storm the server sheds load while its heap is under pressure
+     * (503 {@code overloaded}, reason heap) and recovers by itself.
+     */
+    protected void awaitReady() throws InterruptedException {
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (http.get("_mik/health/ready").status() != 200 && System.nanoTime() - deadline < 0) {
+            Thread.sleep(100);
+        }
+    }
+
     /** Sends {@code count} requests, numbered from 0, over {@code clients} threads; the replies in request order. */
     protected static List<Http.Reply> concurrently(int clients, int count, IntFunction<Http.Reply> request)
             throws Exception {
