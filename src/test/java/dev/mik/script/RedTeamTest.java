@@ -9,7 +9,6 @@ import java.lang.management.ManagementFactory;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -159,13 +158,11 @@ class RedTeamTest {
     // AbstractIterator.iterate, still running after 17 s. Disabled because each attempt leaves a spinning thread.
 
     @Test
-    @Disabled("finding 7: the run never ends; its thread would spin for the rest of the test JVM")
     void setFromAnIteratorWhoseNextIsABuiltinEnds() throws Exception {
         assertEnds("new Set({ [Symbol.iterator]: function () { return { next: Object }; } }); return 1;");
     }
 
     @Test
-    @Disabled("finding 7: the run never ends; its thread would spin for the rest of the test JVM")
     void mapFromAnIteratorWhoseNextIsABuiltinEnds() throws Exception {
         assertEnds("new Map({ [Symbol.iterator]: function () {"
                 + " return { next: Object.bind(null, { value: [1, 2] }) }; } }); return 1;");
