@@ -640,7 +640,9 @@ final class BuiltinCaps {
               ? function () { enter(); return invoke(original, this, arguments); }
               : function (a, b) { enter(); return callWith(original, this, a, b); };
           }
-          // new with the arguments of a call: a constructor like Date answers a plain call differently
+          // new with the arguments of a call: a constructor like Date answers a plain call differently. Up to
+          // Date's seven without an array; more through a bound function (apply has capped their number)
+          var nativeBind = FP.bind;
           function construct(Native, a) {
             switch (a.length) {
               case 0: return new Native();
@@ -650,14 +652,21 @@ final class BuiltinCaps {
               case 4: return new Native(a[0], a[1], a[2], a[3]);
               case 5: return new Native(a[0], a[1], a[2], a[3], a[4]);
               case 6: return new Native(a[0], a[1], a[2], a[3], a[4], a[5]);
-              default: return new Native(a[0], a[1], a[2], a[3], a[4], a[5], a[6]);
+              case 7: return new Native(a[0], a[1], a[2], a[3], a[4], a[5], a[6]);
+              default:
+                var bound = [null];
+                for (var i = 0; i < a.length; i++) { bound[i + 1] = a[i]; }
+                return new (invoke(nativeBind, Native, bound))();
             }
           }
           function wrapConstructor(name, Native) {
-            // Array makes the same array with or without new, and takes any number of elements
+            // Array makes the same array with or without new, and takes any number of elements. Nashorn has no
+            // new.target: under new, `this` is a fresh plain object of Safe.prototype (a Date, a RegExp passed
+            // as `this` to a plain call is not)
             var Safe = name === 'Array' ? entryChecked(Native, true) : function () {
               enter();
-              return this instanceof Safe ? construct(Native, arguments) : invoke(Native, this, arguments);
+              var constructing = this instanceof Safe && objectToString.call(this) === '[object Object]';
+              return constructing ? construct(Native, arguments) : invoke(Native, this, arguments);
             };
             getOwnPropertyNames(Native).forEach(function (key) {
               if (['length', 'name', 'prototype', 'arguments', 'caller'].indexOf(key) < 0) {
