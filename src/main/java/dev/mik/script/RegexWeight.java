@@ -34,6 +34,7 @@ final class RegexWeight {
                 case '(' -> {
                     open.push(group);
                     group = new Group();
+                    i = groupPrefixEnd(source, i);
                 }
                 case ')' -> {
                     if (!open.isEmpty()) {
@@ -67,7 +68,7 @@ final class RegexWeight {
                     atom(group, 1, over);
                 }
                 case '\\' -> {
-                    i++;
+                    i = escapeEnd(source, i);
                     atom(group, 1, over);
                 }
                 default -> atom(group, 1, over);
@@ -116,6 +117,57 @@ final class RegexWeight {
             value = Math.min(over, value * 10 + (digits.charAt(i) - '0'));
         }
         return value;
+    }
+
+    /** Index of the last character of a group's opening: '(' itself, or the end of ?: ?= ?! ?<= ?<! ?<name>. */
+    private static int groupPrefixEnd(String source, int open) {
+        if (!source.startsWith("?", open + 1)) {
+            return open;
+        }
+        if (source.startsWith("?<=", open + 1) || source.startsWith("?<!", open + 1)) {
+            return open + 3;
+        }
+        if (source.startsWith("?<", open + 1)) {
+            int close = source.indexOf('>', open);
+            return close < 0 ? open + 2 : close;
+        }
+        return Math.min(open + 2, source.length() - 1);
+    }
+
+    /** Index of the last character of the escape at {@code backslash}: \\xHH, \\uHHHH, \\cX, \\ and digits, or one. */
+    private static int escapeEnd(String source, int backslash) {
+        int next = backslash + 1;
+        if (next >= source.length()) {
+            return backslash;
+        }
+        char kind = source.charAt(next);
+        if (kind == 'x' && hexDigits(source, next + 1, 2)) {
+            return next + 2;
+        }
+        if (kind == 'u' && hexDigits(source, next + 1, 4)) {
+            return next + 4;
+        }
+        if (kind == 'c' && next + 1 < source.length() && Character.isLetter(source.charAt(next + 1))) {
+            return next + 1;
+        }
+        int end = next;
+        while (kind >= '0' && kind <= '9' && end + 1 < source.length() && source.charAt(end + 1) >= '0'
+                && source.charAt(end + 1) <= '9') {
+            end++;
+        }
+        return end;
+    }
+
+    private static boolean hexDigits(String source, int from, int count) {
+        if (from + count > source.length()) {
+            return false;
+        }
+        for (int i = from; i < from + count; i++) {
+            if (Character.digit(source.charAt(i), 16) < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Index of the ']' closing the class opened at {@code open} (JavaScript: the first unescaped one). */
