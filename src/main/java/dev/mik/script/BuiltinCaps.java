@@ -20,9 +20,12 @@ package dev.mik.script;
  * inside one call; with a comparator each comparison runs guarded script code).</li>
  * <li>{@link #MAX_APPLY_ARGUMENTS}: arguments {@code Function.prototype.apply} spreads.</li>
  * <li>{@link #MAX_JSON_LENGTH}: approximate length of {@code JSON.stringify}'s result, counted by a replacer
- * while it serialises, so an exponential DAG of shared arrays stops early.</li>
+ * while it serialises (strings and keys at their escaped length), so an exponential DAG of shared arrays and a
+ * string of control characters (six characters each once escaped) stop early.</li>
  * <li>{@link #MAX_JSON_PARSE_LENGTH}, {@link #MAX_COLLATE_LENGTH}, {@link #MAX_MATCHES}: input of a script's
- * {@code JSON.parse}, each side of {@code localeCompare}, matches of a global {@code match}; the result of
+ * {@code JSON.parse} (and {@link ScriptInput#MAX_OBJECT_MEMBERS} members in any one object of it, a
+ * {@code SyntaxError}, also for the runner's parse of the input and host results), each side of
+ * {@code localeCompare}, matches of a global {@code match}; the result of
  * {@code encodeURI}/{@code encodeURIComponent} (measured exactly first) and case conversion, and six times the
  * input of {@code escape}, are capped at the string limit; {@code Object.keys}/{@code getOwnPropertyNames} of
  * a string or array, and {@code Map}/{@code Set} built from one, at the array limit.</li>
@@ -66,6 +69,7 @@ final class BuiltinCaps {
                 .replace("$MAX_JSON_PARSE_LENGTH", Integer.toString(MAX_JSON_PARSE_LENGTH))
                 .replace("$MAX_COLLATE_LENGTH", Integer.toString(MAX_COLLATE_LENGTH))
                 .replace("$MAX_MATCHES", Integer.toString(MAX_MATCHES))
+                .replace("$MAX_JSON_MEMBERS", Integer.toString(ScriptInput.MAX_OBJECT_MEMBERS))
                 .replace("$LONG_STRING", Integer.toString(LONG_STRING))
                 .replace("$ENTRY_CHECKED", BuiltinTable.entryCheckedPaths());
     }
@@ -81,7 +85,8 @@ final class BuiltinCaps {
           }
           var MAX_STRING = $MAX_STRING_LENGTH, MAX_ARRAY = $MAX_ARRAY_LENGTH, MAX_DEFAULT_SORT = $MAX_DEFAULT_SORT,
               MAX_APPLY = $MAX_APPLY_ARGUMENTS, MAX_JSON = $MAX_JSON_LENGTH, MAX_JSON_PARSE = $MAX_JSON_PARSE_LENGTH,
-              MAX_COLLATE = $MAX_COLLATE_LENGTH, MAX_MATCHES = $MAX_MATCHES, LONG_STRING = $LONG_STRING;
+              MAX_COLLATE = $MAX_COLLATE_LENGTH, MAX_MATCHES = $MAX_MATCHES, LONG_STRING = $LONG_STRING,
+              MAX_JSON_MEMBERS = $MAX_JSON_MEMBERS;
           var isArray = Array.isArray, floor = Math.floor, min = Math.min, max = Math.max;
           var nativeApply = FP.apply, callWith = call.bind(call), invoke = call.bind(nativeApply);
           var AP = Array.prototype, SP = String.prototype;
@@ -569,11 +574,20 @@ final class BuiltinCaps {
             var original = Object[name], what = 'Object.' + name;
             method(Object, name, function (o) { keyCountCapped(o, what); return callWith(original, Object, o); });
           });
+          // an object with many members is quadratic to build inside the native: refused before it starts
+          function parseMeasured(text, reviver) {
+            var s = String(text), widest = ticker.widestJsonObject(s, MAX_JSON_MEMBERS);
+            if (widest > MAX_JSON_MEMBERS) {
+              throw new SyntaxError('JSON.parse: an object has more than ' + MAX_JSON_MEMBERS
+                + ' members (the sandbox limit)');
+            }
+            return reviver === undefined ? nativeParse(s) : nativeParse(s, reviver);
+          }
           method(JSON, 'parse', function parse(text, reviver) {
             enter();
             var s = String(text);
             limit('JSON.parse input length', s.length, MAX_JSON_PARSE);
-            return reviver === undefined ? nativeParse(s) : nativeParse(s, reviver);
+            return parseMeasured(s, reviver);
           });
           function encodeWith(text, component, what) {
             enter();
@@ -592,15 +606,24 @@ final class BuiltinCaps {
             limit('escape input length', s.length, floor(MAX_STRING / 6));
             return nativeEscape(s);
           });
-          // collections built from an iterable: a string or array iterable is capped like a walked array
+          // collections built from an iterable: the native steps through any iterator in its own unguarded loop
+          // (a `next` that is a built-in never ends it), so every iterable is stepped through here, a tick and
+          // the array cap per element, and the native gets a plain array of what it yielded
           function collection(Native, name) {
             var Safe = function (iterable) {
               enter();
               if (!(this instanceof Safe)) { throw new TypeError(name + ' must be called with new'); }
+              if (iterable === undefined || iterable === null) { return new Native(); }
               if (typeof iterable === 'string' || isArray(iterable)) {
                 limit(name + ' from an iterable whose length', toLength(iterable.length), MAX_ARRAY);
               }
-              return iterable === undefined ? new Native() : new Native(iterable);
+              var items = [], n = 0;
+              for (var item of iterable) {
+                tick();
+                items[n] = item;
+                n = limit(name + ' from an iterable whose length', n + 1, MAX_ARRAY);
+              }
+              return new Native(items);
             };
             Safe.prototype = Native.prototype;
             method(Native.prototype, 'constructor', Safe);
@@ -617,7 +640,9 @@ final class BuiltinCaps {
               ? function () { enter(); return invoke(original, this, arguments); }
               : function (a, b) { enter(); return callWith(original, this, a, b); };
           }
-          // new with the arguments of a call: a constructor like Date answers a plain call differently
+          // new with the arguments of a call: a constructor like Date answers a plain call differently. Up to
+          // Date's seven without an array; more through a bound function (apply has capped their number)
+          var nativeBind = FP.bind;
           function construct(Native, a) {
             switch (a.length) {
               case 0: return new Native();
@@ -627,14 +652,21 @@ final class BuiltinCaps {
               case 4: return new Native(a[0], a[1], a[2], a[3]);
               case 5: return new Native(a[0], a[1], a[2], a[3], a[4]);
               case 6: return new Native(a[0], a[1], a[2], a[3], a[4], a[5]);
-              default: return new Native(a[0], a[1], a[2], a[3], a[4], a[5], a[6]);
+              case 7: return new Native(a[0], a[1], a[2], a[3], a[4], a[5], a[6]);
+              default:
+                var bound = [null];
+                for (var i = 0; i < a.length; i++) { bound[i + 1] = a[i]; }
+                return new (invoke(nativeBind, Native, bound))();
             }
           }
           function wrapConstructor(name, Native) {
-            // Array makes the same array with or without new, and takes any number of elements
+            // Array makes the same array with or without new, and takes any number of elements. Nashorn has no
+            // new.target: under new, `this` is a fresh plain object of Safe.prototype (a Date, a RegExp passed
+            // as `this` to a plain call is not)
             var Safe = name === 'Array' ? entryChecked(Native, true) : function () {
               enter();
-              return this instanceof Safe ? construct(Native, arguments) : invoke(Native, this, arguments);
+              var constructing = this instanceof Safe && objectToString.call(this) === '[object Object]';
+              return constructing ? construct(Native, arguments) : invoke(Native, this, arguments);
             };
             getOwnPropertyNames(Native).forEach(function (key) {
               if (['length', 'name', 'prototype', 'arguments', 'caller'].indexOf(key) < 0) {
@@ -680,8 +712,9 @@ final class BuiltinCaps {
               tick();
               if (userReplacer !== null) { v = callWith(userReplacer, this, key, v); }
               var depth = (depths.get(this) || 0) + 1;
-              var size = String(key).length + 4 + gap * depth;
-              if (typeof v === 'string') { size += v.length; }
+              // strings at their escaped length: a control character is written as six ('\\u0001')
+              var size = ticker.jsonQuotedLength(String(key)) + 2 + gap * depth;
+              if (typeof v === 'string') { size += ticker.jsonQuotedLength(v); }
               else if (typeof v === 'number') { size += 24; }
               else if (v !== null && typeof v === 'object') { depths.set(v, depth); }
               budget -= size;
@@ -701,7 +734,7 @@ final class BuiltinCaps {
             return boundedStringify(value, replacer, space, MAX_JSON);
           });
 
-          return freeze({ stringify: boundedStringify, parse: nativeParse });
+          return freeze({ stringify: boundedStringify, parse: function (text) { return parseMeasured(text); } });
         })
         """;
 }

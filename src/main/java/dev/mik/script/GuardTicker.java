@@ -50,6 +50,16 @@ public final class GuardTicker {
         return LinearText.encodedUriLength(s, component);
     }
 
+    /** Length of the quoted, escaped string literal {@code JSON.stringify} writes for {@code s}. */
+    public double jsonQuotedLength(String s) {
+        return LinearText.jsonQuotedLength(s);
+    }
+
+    /** Members of the widest object in a JSON text, counted up to just past {@code cap}. */
+    public int widestJsonObject(String json, int cap) {
+        return JsonMembers.widest(json, cap);
+    }
+
     public String encodeUri(String s, boolean component) {
         return LinearText.encodeUri(s, component);
     }

@@ -12,7 +12,8 @@ import org.openjdk.nashorn.internal.runtime.regexp.RegExpMatcher;
 
 /**
  * A JavaScript regular expression run by java.util.regex over an input that calls the current run's guard
- * every {@value #CHARS_PER_CHECK} character reads. Neither Joni nor java.util.regex looks at interrupts, so
+ * every {@value #CHARS_PER_CHECK} character reads (more often for a pattern of a high {@link RegexWeight}, which
+ * is capped at {@link #MAX_WEIGHT}). Neither Joni nor java.util.regex looks at interrupts, so
  * this is what stops a catastrophic backtracking pattern. Nashorn's {@link JdkRegExp} translates the
  * JavaScript syntax; only the input it matches over differs. Installed by mik's
  * {@code org.openjdk.nashorn.internal.runtime.regexp.RegExpFactory}.
@@ -33,6 +34,13 @@ public final class GuardedRegExp extends JdkRegExp {
      * built in time quadratic in its length (seconds at 64 Ki characters), inside one uninterruptible call.
      */
     static final int MAX_SOURCE_LENGTH = 8 * 1024;
+    /**
+     * Largest {@link RegexWeight} compiled: steps over zero-width atoms read no character, so
+     * {@code /(?:^){999999999}/} ran 17 s between two guard checks; ~17 ns a step, this is ~20 ms.
+     */
+    static final long MAX_WEIGHT = 1_000_000;
+    /** A pattern of at most this weight checks the guard every {@link #CHARS_PER_CHECK} reads; heavier, more often. */
+    static final long LIGHT_WEIGHT = 64;
     /** Characters of all cached keys (flags, '/', source) together; the least recently used leave first. */
     static final int MAX_CACHED_SOURCE_CHARS = 256 * 1024;
 
@@ -42,9 +50,13 @@ public final class GuardedRegExp extends JdkRegExp {
     private static int cachedKeyChars;
 
     private final Pattern pattern;
+    /** Reads between two guard checks: fewer as the weight (steps a read may cost) grows. */
+    private final int charsPerCheck;
 
-    private GuardedRegExp(String source, String flags) throws ParserException {
+    /** Compiles after the weight is checked: {@code weight} is {@link #checkedWeight} of the source. */
+    private GuardedRegExp(String source, String flags, long weight) throws ParserException {
         super(source, flags);
+        this.charsPerCheck = (int) Math.max(1, CHARS_PER_CHECK * LIGHT_WEIGHT / Math.max(weight, LIGHT_WEIGHT));
         try {
             this.pattern = (Pattern) PATTERN.get(this);
         } catch (IllegalAccessException e) {
@@ -58,7 +70,7 @@ public final class GuardedRegExp extends JdkRegExp {
             throw new ParserException("a regular expression may hold at most " + MAX_SOURCE_LENGTH + " characters");
         }
         if (source.length() > MAX_CACHED_SOURCE_LENGTH) {
-            return new GuardedRegExp(source, flags);
+            return new GuardedRegExp(source, flags, checkedWeight(source));
         }
         String key = flags + '/' + source;
         synchronized (CACHE) {
@@ -67,7 +79,7 @@ public final class GuardedRegExp extends JdkRegExp {
                 return cached;
             }
         }
-        GuardedRegExp compiled = new GuardedRegExp(source, flags);
+        GuardedRegExp compiled = new GuardedRegExp(source, flags, checkedWeight(source));
         synchronized (CACHE) {
             if (CACHE.put(key, compiled) == null) {
                 cachedKeyChars += key.length();
@@ -79,6 +91,15 @@ public final class GuardedRegExp extends JdkRegExp {
             }
         }
         return compiled;
+    }
+
+    private static long checkedWeight(String source) throws ParserException {
+        long weight = RegexWeight.of(source, MAX_WEIGHT);
+        if (weight > MAX_WEIGHT) {
+            throw new ParserException("a regular expression may repeat its atoms at most " + MAX_WEIGHT
+                    + " times in all (the bounds of nested counted quantifiers multiply)");
+        }
+        return weight;
     }
 
     /** What the cache holds now. */
@@ -94,7 +115,7 @@ public final class GuardedRegExp extends JdkRegExp {
 
     @Override
     public RegExpMatcher match(String input) {
-        return pattern == null ? null : new GuardedMatcher(pattern, input, RunGuard.current());
+        return pattern == null ? null : new GuardedMatcher(pattern, input, RunGuard.current(), charsPerCheck);
     }
 
     private static Field patternField() {
@@ -113,9 +134,9 @@ public final class GuardedRegExp extends JdkRegExp {
         private final String input;
         private final Matcher matcher;
 
-        GuardedMatcher(Pattern pattern, String input, RunGuard guard) {
+        GuardedMatcher(Pattern pattern, String input, RunGuard guard, int charsPerCheck) {
             this.input = input;
-            this.matcher = pattern.matcher(guard == null ? input : new GuardedChars(input, guard));
+            this.matcher = pattern.matcher(guard == null ? input : new GuardedChars(input, guard, charsPerCheck));
         }
 
         @Override
@@ -169,17 +190,20 @@ public final class GuardedRegExp extends JdkRegExp {
 
         private final String text;
         private final RunGuard guard;
-        private int untilCheck = CHARS_PER_CHECK;
+        private final int charsPerCheck;
+        private int untilCheck;
 
-        GuardedChars(String text, RunGuard guard) {
+        GuardedChars(String text, RunGuard guard, int charsPerCheck) {
             this.text = text;
             this.guard = guard;
+            this.charsPerCheck = charsPerCheck;
+            this.untilCheck = charsPerCheck;
         }
 
         @Override
         public char charAt(int index) {
             if (--untilCheck <= 0) {
-                untilCheck = CHARS_PER_CHECK;
+                untilCheck = charsPerCheck;
                 guard.check();
             }
             return text.charAt(index);

@@ -246,6 +246,24 @@ final class LinearText {
         return length;
     }
 
+    /**
+     * Length of the JSON string literal {@code JSON.stringify} writes for {@code s}, both quotes included: a quote,
+     * a backslash and the five short escapes take two characters, any other control character six (a four-digit
+     * u escape).
+     */
+    static long jsonQuotedLength(String s) {
+        long length = 2;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c >= 0x20) {
+                length += c == '"' || c == '\\' ? 2 : 1;
+            } else {
+                length += c == '\b' || c == '\f' || c == '\n' || c == '\r' || c == '\t' ? 2 : 6;
+            }
+        }
+        return length;
+    }
+
     /** The encoded text, in one pass; the input holds no lone surrogate ({@link #encodedUriLength}). */
     static String encodeUri(String s, boolean component) {
         StringBuilder out = new StringBuilder(s.length() + 16);

@@ -1,0 +1,50 @@
+package dev.mik.script;
+
+/**
+ * Counts the members of the widest object in a JSON text, without parsing it: Nashorn's property map makes an
+ * object with many keys (worse, keys of one hash code) quadratic to build inside one native {@code JSON.parse}.
+ */
+final class JsonMembers {
+
+    private JsonMembers() {
+    }
+
+    /**
+     * Members of the widest object: the {@code ':'} outside strings whose innermost open bracket is a {@code '{'}
+     * (one per member in valid JSON; invalid text only counts more). Stops once a count passes {@code cap}.
+     */
+    static int widest(String json, int cap) {
+        int[] members = new int[16];
+        boolean[] isObject = new boolean[16];
+        int depth = 0;
+        int widest = 0;
+        boolean inString = false;
+        for (int i = 0; i < json.length(); i++) {
+            char c = json.charAt(i);
+            if (inString) {
+                if (c == '\\') {
+                    i++;
+                } else if (c == '"') {
+                    inString = false;
+                }
+            } else if (c == '"') {
+                inString = true;
+            } else if (c == '{' || c == '[') {
+                if (++depth == members.length) {
+                    members = java.util.Arrays.copyOf(members, 2 * depth);
+                    isObject = java.util.Arrays.copyOf(isObject, 2 * depth);
+                }
+                members[depth] = 0;
+                isObject[depth] = c == '{';
+            } else if (c == '}' || c == ']') {
+                depth = Math.max(0, depth - 1);
+            } else if (c == ':' && isObject[depth]) {
+                widest = Math.max(widest, ++members[depth]);
+                if (widest > cap) {
+                    return widest;
+                }
+            }
+        }
+        return widest;
+    }
+}
