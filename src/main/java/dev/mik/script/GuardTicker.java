@@ -57,7 +57,7 @@ public final class GuardTicker {
 
     /** Members of the widest object in a JSON text, counted up to just past {@code cap}. */
     public int widestJsonObject(String json, int cap) {
-        return JsonMembers.widest(json, cap);
+        return JsonShape.widest(json, cap);
     }
 
     public String encodeUri(String s, boolean component) {

@@ -142,7 +142,7 @@ public final class ScriptSandbox implements AutoCloseable {
             throw new IllegalStateException("the script sandbox is closed");
         }
         String inputText = inputJson == null || inputJson.isBlank() ? null : inputJson;
-        if (inputText != null && JsonNesting.depth(inputText) > MAX_INPUT_NESTING) {
+        if (inputText != null && JsonShape.depth(inputText) > MAX_INPUT_NESTING) {
             throw new ScriptInputException("the input nests deeper than " + MAX_INPUT_NESTING + " levels");
         }
         RunGuard guard = new RunGuard(limits, host, console, memory);

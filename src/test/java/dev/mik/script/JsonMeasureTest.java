@@ -98,7 +98,7 @@ class JsonMeasureTest {
         int over = 0;
         for (int n = 0; n < 400; n++) {
             Document document = value(random, 4);
-            int measured = JsonMembers.widest(document.text(), MAX_MEMBERS);
+            int measured = JsonShape.widest(document.text(), MAX_MEMBERS);
             if (document.widest() > MAX_MEMBERS) {
                 over++;
                 assertTrue(measured > MAX_MEMBERS, document.widest() + " members measured as " + measured);

@@ -1,12 +1,18 @@
 package dev.mik.script;
 
 /**
- * Counts the members of the widest object in a JSON text, without parsing it: Nashorn's property map makes an
- * object with many keys (worse, keys of one hash code) quadratic to build inside one native {@code JSON.parse}.
+ * Measures a JSON text without parsing it, in one linear scan: how deeply it nests (parsing recurses per level, so a
+ * hostile input could exhaust the stack) and how many members its widest object has (Nashorn's property map makes
+ * an object with many keys, worse keys of one hash code, quadratic to build inside one native {@code JSON.parse}).
  */
-final class JsonMembers {
+final class JsonShape {
 
-    private JsonMembers() {
+    private JsonShape() {
+    }
+
+    /** The deepest nesting of arrays and objects. */
+    static int depth(String json) {
+        return scan(json, Integer.MAX_VALUE, true);
     }
 
     /**
@@ -14,6 +20,11 @@ final class JsonMembers {
      * (one per member in valid JSON; invalid text only counts more). Stops once a count passes {@code cap}.
      */
     static int widest(String json, int cap) {
+        return scan(json, cap, false);
+    }
+
+    private static int scan(String json, int cap, boolean wantDepth) {
+        int deepest = 0;
         int[] members = new int[16];
         boolean[] isObject = new boolean[16];
         int depth = 0;
@@ -34,6 +45,7 @@ final class JsonMembers {
                     members = java.util.Arrays.copyOf(members, 2 * depth);
                     isObject = java.util.Arrays.copyOf(isObject, 2 * depth);
                 }
+                deepest = Math.max(deepest, depth);
                 members[depth] = 0;
                 isObject[depth] = c == '{';
             } else if (c == '}' || c == ']') {
@@ -45,6 +57,6 @@ final class JsonMembers {
                 }
             }
         }
-        return widest;
+        return wantDepth ? deepest : widest;
     }
 }
