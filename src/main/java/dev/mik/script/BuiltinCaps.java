@@ -46,6 +46,10 @@ final class BuiltinCaps {
     static final int MAX_DEFAULT_SORT = 100_000;
     static final int MAX_APPLY_ARGUMENTS = 65_536;
     static final int MAX_JSON_LENGTH = 8 * 1024 * 1024;
+    /** Values one {@code JSON.stringify} may visit: each costs a replacer call, ~1-3 µs. */
+    static final int MAX_JSON_VALUES = 200_000;
+    /** Elements one {@code join} may convert: Nashorn's number-to-string costs ~2-4 µs each. */
+    static final int MAX_JOIN_ELEMENTS = 100_000;
     /** Characters {@code JSON.parse} accepts from a script (the runner parses the request body unbounded). */
     static final int MAX_JSON_PARSE_LENGTH = 1024 * 1024;
     /** Characters of each side of {@code localeCompare}: collation costs ~2 µs a character. */
@@ -66,6 +70,8 @@ final class BuiltinCaps {
                 .replace("$MAX_DEFAULT_SORT", Integer.toString(MAX_DEFAULT_SORT))
                 .replace("$MAX_APPLY_ARGUMENTS", Integer.toString(MAX_APPLY_ARGUMENTS))
                 .replace("$MAX_JSON_LENGTH", Integer.toString(MAX_JSON_LENGTH))
+                .replace("$MAX_JSON_VALUES", Integer.toString(MAX_JSON_VALUES))
+                .replace("$MAX_JOIN_ELEMENTS", Integer.toString(MAX_JOIN_ELEMENTS))
                 .replace("$MAX_JSON_PARSE_LENGTH", Integer.toString(MAX_JSON_PARSE_LENGTH))
                 .replace("$MAX_COLLATE_LENGTH", Integer.toString(MAX_COLLATE_LENGTH))
                 .replace("$MAX_MATCHES", Integer.toString(MAX_MATCHES))
@@ -84,7 +90,8 @@ final class BuiltinCaps {
             defineProperty(target, name, { value: value, writable: true, enumerable: false, configurable: true });
           }
           var MAX_STRING = $MAX_STRING_LENGTH, MAX_ARRAY = $MAX_ARRAY_LENGTH, MAX_DEFAULT_SORT = $MAX_DEFAULT_SORT,
-              MAX_APPLY = $MAX_APPLY_ARGUMENTS, MAX_JSON = $MAX_JSON_LENGTH, MAX_JSON_PARSE = $MAX_JSON_PARSE_LENGTH,
+              MAX_APPLY = $MAX_APPLY_ARGUMENTS, MAX_JSON = $MAX_JSON_LENGTH,
+              MAX_JSON_VALUES = $MAX_JSON_VALUES, MAX_JOIN = $MAX_JOIN_ELEMENTS, MAX_JSON_PARSE = $MAX_JSON_PARSE_LENGTH,
               MAX_COLLATE = $MAX_COLLATE_LENGTH, MAX_MATCHES = $MAX_MATCHES, LONG_STRING = $LONG_STRING,
               MAX_JSON_MEMBERS = $MAX_JSON_MEMBERS;
           var isArray = Array.isArray, floor = Math.floor, min = Math.min, max = Math.max;
@@ -416,7 +423,7 @@ final class BuiltinCaps {
           });
           var arrayMethods = {
             join: function join(separator) {
-              var n = arrayLength(this, 'Array.prototype.join');
+              var n = limit('Array.prototype.join element count', arrayLength(this, 'Array.prototype.join'), MAX_JOIN);
               var glue = separator === undefined ? ',' : String(separator), parts = new Array(n), total = 0;
               // strings, numbers and the like have a known bound: one cheap pass, then the native join
               var bound = 0, simple = true;
@@ -630,6 +637,15 @@ final class BuiltinCaps {
             method(global, name, Safe);
           }
           ['Map', 'Set', 'WeakMap', 'WeakSet'].forEach(function (name) { collection(global[name], name); });
+          // freezing or sealing an array walks every element (1.6 s of CPU for four million): the array cap applies
+          ['freeze', 'seal', 'isFrozen', 'isSealed'].forEach(function (name) {
+            var original = Object[name], what = 'Object.' + name;
+            method(Object, name, function (o) {
+              enter();
+              if (isArray(o)) { arrayLength(o, what); }
+              return callWith(original, Object, o);
+            });
+          });
           // every other native whose work grows with its input (builtins.tsv, guard 'entry'): a check on entry.
           // Two arguments are forwarded without an arguments object (none of these tells a missing argument
           // from undefined); the variadic ones get all of them. A wrapped constructor keeps its prototype and
@@ -707,9 +723,12 @@ final class BuiltinCaps {
             var gap = typeof space === 'number' ? min(10, max(0, floor(space))) :
                       typeof space === 'string' ? min(10, space.length) : 0;
             var userReplacer = typeof replacer === 'function' ? replacer : null;
-            var depths = new WeakMap(), budget = cap;
+            var depths = new WeakMap(), budget = cap, values = 0;
             var counting = function (key, v) {
               tick();
+              if (++values > MAX_JSON_VALUES) {
+                throw new RangeError('JSON.stringify: more than ' + MAX_JSON_VALUES + ' values');
+              }
               if (userReplacer !== null) { v = callWith(userReplacer, this, key, v); }
               var depth = (depths.get(this) || 0) + 1;
               // strings at their escaped length: a control character is written as six ('\\u0001')
