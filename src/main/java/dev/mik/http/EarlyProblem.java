@@ -12,8 +12,6 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import java.util.UUID;
-import java.util.regex.Pattern;
 
 /**
  * A problem answered at the servlet layer, before JAX-RS (and its request id filter) has seen the request: the same
@@ -21,9 +19,6 @@ import java.util.regex.Pattern;
  * was not read.
  */
 final class EarlyProblem {
-
-    /** The rule {@link RequestCorrelation} applies to an incoming request id. */
-    private static final Pattern SANE_REQUEST_ID = Pattern.compile("[A-Za-z0-9._:@/+=-]{1,128}");
 
     private EarlyProblem() {
     }
@@ -34,9 +29,7 @@ final class EarlyProblem {
         if (response.isCommitted()) {
             return;
         }
-        String incomingId = request.getHeader(RequestCorrelation.REQUEST_ID_HEADER);
-        String requestId = incomingId != null && SANE_REQUEST_ID.matcher(incomingId).matches()
-                ? incomingId : UUID.randomUUID().toString();
+        String requestId = RequestCorrelation.requestIdFor(request.getHeader(RequestCorrelation.REQUEST_ID_HEADER));
         JsonObjectBuilder body = Json.createObjectBuilder()
                 .add("type", type.uri())
                 .add("title", type.title())

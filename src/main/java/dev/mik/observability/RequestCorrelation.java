@@ -19,10 +19,15 @@ public class RequestCorrelation {
     private TraceContext trace;
     private String path = "";
 
-    void begin(String incomingRequestId, String incomingTraceparent, String path) {
-        this.requestId = incomingRequestId != null && SANE_REQUEST_ID.matcher(incomingRequestId).matches()
+    /** The incoming id when it is sane, else a new UUID; also for answers given before JAX-RS sees a request. */
+    public static String requestIdFor(String incomingRequestId) {
+        return incomingRequestId != null && SANE_REQUEST_ID.matcher(incomingRequestId).matches()
                 ? incomingRequestId
                 : UUID.randomUUID().toString();
+    }
+
+    void begin(String incomingRequestId, String incomingTraceparent, String path) {
+        this.requestId = requestIdFor(incomingRequestId);
         this.trace = TraceContext.continueOrStart(incomingTraceparent);
         this.path = path;
     }
