@@ -4,8 +4,6 @@ import dev.mik.observability.RequestCorrelation;
 import dev.mik.observability.TraceContext;
 import dev.mik.problem.ProblemResponses;
 import dev.mik.problem.ProblemType;
-import jakarta.json.Json;
-import jakarta.json.JsonObjectBuilder;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
@@ -30,22 +28,8 @@ final class EarlyProblem {
             return;
         }
         String requestId = RequestCorrelation.requestIdFor(request.getHeader(RequestCorrelation.REQUEST_ID_HEADER));
-        JsonObjectBuilder body = Json.createObjectBuilder()
-                .add("type", type.uri())
-                .add("title", type.title())
-                .add("status", type.status())
-                .add("detail", detail)
-                .add("instance", request.getRequestURI())
-                .add("code", type.code())
-                .add("requestId", requestId);
-        extensions.forEach((name, value) -> {
-            if (value instanceof Number number) {
-                body.add(name, number.longValue());
-            } else {
-                body.add(name, String.valueOf(value));
-            }
-        });
-        byte[] bytes = body.build().toString().getBytes(StandardCharsets.UTF_8);
+        byte[] bytes = ProblemResponses.document(type, detail, request.getRequestURI(), requestId, extensions)
+                .toString().getBytes(StandardCharsets.UTF_8);
         try {
             response.reset();
             response.setStatus(type.status());

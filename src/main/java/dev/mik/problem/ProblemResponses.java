@@ -37,15 +37,22 @@ public class ProblemResponses {
     /** The problem document itself, for the current request. */
     public JsonObject body(ProblemException problem) {
         ProblemType type = problem.type();
+        return document(type, problem.detail() == null ? type.title() : problem.detail(), correlation.path(),
+                correlation.requestId(), problem.extensions());
+    }
+
+    /** A problem document; extension values are numbers, booleans or (anything else) strings. */
+    public static JsonObject document(ProblemType type, String detail, String instance, String requestId,
+            Map<String, Object> extensions) {
         JsonObjectBuilder body = Json.createObjectBuilder()
                 .add("type", type.uri())
                 .add("title", type.title())
                 .add("status", type.status())
-                .add("detail", problem.detail() == null ? type.title() : problem.detail())
-                .add("instance", correlation.path())
+                .add("detail", detail)
+                .add("instance", instance)
                 .add("code", type.code())
-                .add("requestId", correlation.requestId());
-        for (Map.Entry<String, Object> extension : problem.extensions().entrySet()) {
+                .add("requestId", requestId);
+        for (Map.Entry<String, Object> extension : extensions.entrySet()) {
             Object value = extension.getValue();
             if (value instanceof Number number) {
                 body.add(extension.getKey(), number.longValue());
