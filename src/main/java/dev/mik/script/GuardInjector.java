@@ -34,6 +34,8 @@ import org.openjdk.nashorn.internal.runtime.Source;
  * <li>{@code __g.t();} at the start of every finally block, so a run whose guard tripped cannot run one finally
  * block after another on its way out (each may hold long straight-line work).</li>
  * <li>{@code throw __gThrow(x)} for every throw, so Nashorn cannot attach its Java exception to the value.</li>
+ * <li>{@code __gv(e)} around every few operator steps ({@link OperatorSteps}), so straight-line conversions of long
+ * strings meet a guard check between any two of them.</li>
  * </ul>
  * Only insertions happen, none spans a line break, so line numbers stay the user's. {@link GuardVerifier}
  * re-parses the result and rejects it unless every node is guarded.
@@ -43,6 +45,8 @@ final class GuardInjector {
     static final String GUARD = JsParser.RESERVED_PREFIX;
     static final String SAFE_THROW = JsParser.RESERVED_PREFIX + "Throw";
     static final String TICK = GUARD + ".t();";
+    /** {@code __gv(x)}: checks the guard after {@code x} is evaluated and returns its value (see OperatorSteps). */
+    static final String PASS = GUARD + "v";
 
     private final String name;
     private final String text;
@@ -60,6 +64,15 @@ final class GuardInjector {
     static String instrument(String name, String text, FunctionNode program) throws ScriptCompileException {
         GuardInjector injector = new GuardInjector(name, text, program.getSource());
         program.accept(injector.new Collector());
+        if (injector.rejection == null) {
+            String problem = OperatorSteps.plan(program, text, span -> {
+                injector.open(span[0], PASS + "(");
+                injector.close(span[1], ")");
+            });
+            if (problem != null) {
+                injector.reject(program, problem);
+            }
+        }
         if (injector.rejection != null) {
             throw injector.rejection;
         }

@@ -39,10 +39,12 @@ import org.openjdk.nashorn.internal.ir.visitor.NodeVisitor;
 /**
  * Fails closed on the instrumented factory: re-parses it and accepts it only if
  * <ul>
- * <li>the program is one function expression with the parameters {@code (__g, __gThrow)}, so evaluating it
+ * <li>the program is one function expression with the parameters {@code (__g, __gThrow, __gv)}, so evaluating it
  * runs nothing;</li>
  * <li>every function body and loop body starts with {@code __g.t()} (after hoisted function declarations),
  * every catch block with {@code __g.c(e)}, every throw throws {@code __gThrow(...)};</li>
+ * <li>no path runs more than {@link OperatorSteps#VERIFIED_MAX} operator steps between two guard checks, and every
+ * {@code __gv} call passes exactly one value;</li>
  * <li>every identifier with the reserved prefix is one the sandbox wrote;</li>
  * <li>a reflective walk over all IR objects finds no function, loop, catch or throw the visitor did not
  * check, so a node kind whose {@code accept} skips children cannot hide an unguarded loop.</li>
@@ -61,11 +63,17 @@ final class GuardVerifier {
     }
 
     /** @return null when the program is fully guarded, else what is wrong */
-    static String verify(FunctionNode program) {
+    static String verify(FunctionNode program, String text) {
         GuardVerifier verifier = new GuardVerifier();
         verifier.checkShape(program);
         if (verifier.problem == null) {
             program.accept(verifier.new Checker());
+        }
+        if (verifier.problem == null) {
+            String steps = OperatorSteps.verify(program, text, verifier.sandboxNames::add);
+            if (steps != null) {
+                verifier.fail(steps);
+            }
         }
         if (verifier.problem == null) {
             verifier.checkReservedNames();
@@ -90,8 +98,9 @@ final class GuardVerifier {
             return;
         }
         List<IdentNode> parameters = factory.getParameters();
-        if (parameters.size() != 2 || !GuardInjector.GUARD.equals(parameters.get(0).getName())
-                || !GuardInjector.SAFE_THROW.equals(parameters.get(1).getName())) {
+        if (parameters.size() != 3 || !GuardInjector.GUARD.equals(parameters.get(0).getName())
+                || !GuardInjector.SAFE_THROW.equals(parameters.get(1).getName())
+                || !GuardInjector.PASS.equals(parameters.get(2).getName())) {
             fail("the factory does not take the guard parameters");
             return;
         }

@@ -55,6 +55,10 @@ final class JsParser {
             program = asUserModule ? parser.parseModule(name) : parser.parse();
         } catch (StackOverflowError e) {
             throw new ScriptCompileException(name, 1, "the script nests too deeply to be parsed");
+        } catch (AssertionError e) {
+            // with -ea, Nashorn's lexer asserts where it would otherwise report a syntax error
+            throw new ScriptCompileException(name, 1, "the script could not be parsed (Nashorn cannot read a "
+                    + "regular expression or a division inside a template substitution)");
         }
         if (errors.internal && parser.evalPosition >= 0) {
             // Nashorn's module parser fails on a direct eval instead of reporting it

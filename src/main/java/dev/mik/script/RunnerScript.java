@@ -140,7 +140,8 @@ final class RunnerScript {
             }
             var request = deepFreeze(parse(requestText));
             var results = [], texts = [];
-            var main = factory(g, safeThrow);
+            // __gv(x) in the instrumented code: a guard check after x, x's value unchanged
+            var main = factory(g, safeThrow, freeze(function (value) { g.t(); return value; }));
             var value = main(input, request, hostFor(g, results, texts), consoleFor(g));
             var call = value !== null && typeof value === 'object' ? results.indexOf(value) : -1;
             var json;

@@ -40,7 +40,7 @@ public final class ScriptSandbox implements AutoCloseable {
         "--language=es6", "--lazy-compilation=false"};
     private static final String RUNTIME_SOURCE_NAME = "<mik-runtime>";
     private static final String FACTORY_PREFIX = "(function(" + GuardInjector.GUARD + "," + GuardInjector.SAFE_THROW
-            + "){return function(input,request,host,console){";
+            + "," + GuardInjector.PASS + "){return function(input,request,host,console){";
 
     private static final String SELF_TEST = """
             export default function (input) {
@@ -103,7 +103,7 @@ public final class ScriptSandbox implements AutoCloseable {
         String factorySource = FACTORY_PREFIX + body.text() + "\n;return " + body.mainName() + "(input);}})";
         String instrumented = GuardInjector.instrument(name, factorySource,
                 parser.parseScript(name, factorySource));
-        String problem = GuardVerifier.verify(parser.parseScript(name, instrumented));
+        String problem = GuardVerifier.verify(parser.parseScript(name, instrumented), instrumented);
         if (problem != null) {
             throw new ScriptCompileException(name, 1, "the script could not be instrumented safely: " + problem);
         }

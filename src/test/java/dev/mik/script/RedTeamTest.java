@@ -111,14 +111,34 @@ class RedTeamTest {
     // for 8 Mi digits) and is no builtin call: once the rope is flat nothing checks the guard, so straight-line
     // code repeats it past the deadline. Each extra statement adds ~0.6 s; a 1 MiB source holds ~10^5 of them.
     // Each also allocates (~20 MB), unseen by the budget. Measured: five `x = s | 0` ran 2.7 s (1 s deadline);
-    // eight of them allocated 158 MiB against the 64 MiB budget.
+    // eight of them allocated 158 MiB against the 64 MiB budget. Fixed by OperatorSteps: a guard check after every
+    // few operator steps, counted along every path.
 
     @Test
-    @Disabled("open: ToNumber of a long string is an operator compiled to a direct call, which no guard, wrapper or "
-            + "shadow class sees; README 'Known limits'")
     void straightLineNumberConversionsOfALongStringAreBounded() throws Exception {
         assertBounded("var s = '1'.repeat(8000000); s.charAt(0);\n"
-                + "var x = 0;" + " x = s | 0;".repeat(30) + "\nreturn x;");
+                + "var x = 0;" + " x = s | 0;".repeat(300) + "\nreturn x;");
+    }
+
+    @Test
+    void conversionsInOneExpressionAreBounded() throws Exception {
+        assertBounded("var s = '1'.repeat(8000000); s.charAt(0);\n"
+                + "return " + "(s | 0) + ".repeat(300) + "0;");
+    }
+
+    @Test
+    void rightNestedConversionsAreBounded() throws Exception {
+        assertBounded("var s = '1'.repeat(8000000); s.charAt(0);\n"
+                + "return " + "s * (".repeat(300) + "s" + ")".repeat(300) + ";");
+    }
+
+    @Test
+    void conversionsAcrossBranchesAndCasesAreBounded() throws Exception {
+        String step = " x = (x ? s - 0 : +s) | (s < x);";
+        assertBounded("var s = '1'.repeat(8000000); s.charAt(0); var x = 0;\n"
+                + ("if (s) {" + step.repeat(10) + "} else {" + step + "}\n"
+                + "switch (x) { case 0:" + step.repeat(5) + " default:" + step.repeat(5) + "}\n").repeat(20)
+                + "return x;");
     }
 
     // Finding 4: after the guard trips, every `finally` on the way out still runs, and straight-line work there
