@@ -20,13 +20,14 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class BuiltinBoundsTest {
 
-    private static final long BOUND_MS = 1_500;
+    private static final long BOUND_MS = 1_000;
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
     /** Long enough for every setup to finish before the loop the deadline stops. */
     private static final long TIMEOUT_MS = 3_000;
     private static final long GRACE_MS = 500;
     private static final int STRING = ScriptSandbox.MAX_STRING_LENGTH;
     private static final int ARRAY = BuiltinCaps.MAX_ARRAY_LENGTH;
+    private static final int COLLECTION = BuiltinCaps.MAX_COLLECTION_ELEMENTS;
     /** Time and heap for building the inputs; the call itself is timed inside the script. */
     private static final ScriptLimits ROOMY = new ScriptLimits(60_000, 4L << 30, 10);
 
@@ -103,8 +104,12 @@ class BuiltinBoundsTest {
                 new WorstCase("array indexOf at the cap", FILLED, "a.indexOf(2) + a.lastIndexOf(2)"),
                 new WorstCase("array join at the cap", "var a = []; for (var i = 0; i < " + BuiltinCaps.MAX_JOIN_ELEMENTS
                         + "; i++) { a.push(i); }", "a.join().length"),
-                new WorstCase("Set from an array at the cap", FILLED, "new Set(a).size"),
-                new WorstCase("Map from an array at the cap", "var a = []; for (var i = 0; i < " + ARRAY
+                new WorstCase("Set from an array at the cap", "var a = []; for (var i = 0; i < " + COLLECTION
+                        + "; i++) { a.push(i); }", "new Set(a).size"),
+                new WorstCase("Set from an iterator at the cap", "var a = []; for (var i = 0; i < " + COLLECTION
+                        + "; i++) { a.push(i); }", "new Set(a.keys()).size"),
+                new WorstCase("Set from an array over the cap", FILLED, "new Set(a)"),
+                new WorstCase("Map from an array at the cap", "var a = []; for (var i = 0; i < " + COLLECTION
                         + "; i++) { a.push([i, i]); }", "new Map(a).size"),
                 new WorstCase("freezing a large array", FILLED,
                         "Object.isFrozen(Object.freeze(a))"),
