@@ -216,11 +216,17 @@ final class HostCallBridge implements HostBridge {
         };
     }
 
-    /** Parsed JSON when the handler said it answered JSON (and it parses), else the text. */
-    private static JsonValue body(HandlerResponse response) {
+    /**
+     * Parsed JSON when the handler said it answered JSON (and it parses, and the sandbox can build it: at most
+     * {@value ScriptInput#MAX_OBJECT_MEMBERS} members in one object and {@value ScriptSandbox#MAX_INPUT_NESTING}
+     * levels, the script input's limits), else the text.
+     */
+    static JsonValue body(HandlerResponse response) {
         String text = new String(response.body(), StandardCharsets.UTF_8);
         String type = response.header("Content-Type");
-        if (type != null && type.toLowerCase(Locale.ROOT).contains("json") && !text.isBlank()) {
+        if (type != null && type.toLowerCase(Locale.ROOT).contains("json") && !text.isBlank()
+                && JsonShape.widest(text, ScriptInput.MAX_OBJECT_MEMBERS) <= ScriptInput.MAX_OBJECT_MEMBERS
+                && JsonShape.depth(text) <= ScriptSandbox.MAX_INPUT_NESTING) {
             try (var reader = Json.createReader(new StringReader(text))) {
                 return reader.readValue();
             } catch (JsonParsingException notJson) {

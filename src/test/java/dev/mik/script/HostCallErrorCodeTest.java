@@ -29,4 +29,21 @@ class HostCallErrorCodeTest {
         assertEquals("INVALID_NAME", HostCallBridge.errorCode(ProblemType.INVALID_NAME));
         assertEquals("BAD_REQUEST", HostCallBridge.errorCode(ProblemType.BAD_REQUEST));
     }
+
+    @Test
+    void aJsonBodyTheSandboxCannotBuildReachesTheScriptAsText() {
+        String wide = "{" + java.util.stream.IntStream.rangeClosed(0, ScriptInput.MAX_OBJECT_MEMBERS)
+                .mapToObj(i -> "\"k" + i + "\":1").collect(java.util.stream.Collectors.joining(",")) + "}";
+        String deep = "[".repeat(ScriptSandbox.MAX_INPUT_NESTING + 1) + "]".repeat(ScriptSandbox.MAX_INPUT_NESTING + 1);
+        String fits = "{\"a\":[1,{\"b\":2}]}";
+        for (String tooBig : new String[] {wide, deep}) {
+            assertEquals(jakarta.json.JsonValue.ValueType.STRING, HostCallBridge.body(json(tooBig)).getValueType());
+        }
+        assertEquals(jakarta.json.JsonValue.ValueType.OBJECT, HostCallBridge.body(json(fits)).getValueType());
+    }
+
+    private static dev.mik.run.HandlerResponse json(String body) {
+        return new dev.mik.run.HandlerResponse(200, java.util.List.of(java.util.Map.entry("Content-Type",
+                "application/json")), body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
 }
