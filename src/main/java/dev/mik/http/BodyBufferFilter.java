@@ -50,6 +50,11 @@ public class BodyBufferFilter extends HttpFilter {
             throws IOException, ServletException {
         if (request.getDispatcherType() == DispatcherType.ASYNC) {
             BodyReader body = (BodyReader) request.getAttribute(BODY_ATTRIBUTE);
+            if (body != null && body.failure() != null) {
+                request.removeAttribute(BODY_ATTRIBUTE);
+                body.failure().send(request, response);
+                return;
+            }
             if (body != null) {
                 request.removeAttribute(BODY_ATTRIBUTE);
                 // Payara's Weld does not start a request context for an async dispatch (WildFly's does)

@@ -38,6 +38,7 @@ final class BodyReader implements ReadListener {
     private int length;
     private boolean ended;
     private ScheduledFuture<?> deadline;
+    private Failure failure;
 
     BodyReader(AsyncContext async, ServletInputStream in, long declaredLength, long maxBytes,
             MemoryPool.Reservation reservation) {
@@ -146,13 +147,36 @@ final class BodyReader implements ReadListener {
         return bytes <= held || reservation.grow(Math.max(bytes - held, RESERVE_STEP));
     }
 
+    /**
+     * Ends the read with a problem, answered on a new dispatch ({@link BodyBufferFilter}) rather than by completing
+     * the async context here: Undertow's complete drains the unread body with a blocking read, which holds a worker
+     * thread until the stalled client's connection times out (measured: 32 of 120 stalled bodies took every WildFly
+     * worker thread for 90 s). A dispatch ends the exchange the container's usual way.
+     */
     private void fail(ProblemType type, String detail, Map<String, Object> extensions, Integer retryAfter) {
         end();
         body = new byte[0];
         release();
-        EarlyProblem.send((HttpServletRequest) async.getRequest(), (HttpServletResponse) async.getResponse(), type,
-                detail, extensions, retryAfter);
-        async.complete();
+        failure = new Failure(type, detail, extensions, retryAfter);
+        try {
+            async.getRequest().setAttribute(BodyBufferFilter.BODY_ATTRIBUTE, this);
+            async.dispatch();
+        } catch (IllegalStateException connectionGone) {
+            // the container has already ended the request (the client went away): nothing to answer
+        }
+    }
+
+    /** The problem the read ended with, or null when the body is complete. */
+    synchronized Failure failure() {
+        return failure;
+    }
+
+    /** Why a body read ended without a body: sent by the filter on the request's second dispatch. */
+    record Failure(ProblemType type, String detail, Map<String, Object> extensions, Integer retryAfter) {
+
+        void send(HttpServletRequest request, HttpServletResponse response) {
+            EarlyProblem.send(request, response, type, detail, extensions, retryAfter);
+        }
     }
 
     private void end() {

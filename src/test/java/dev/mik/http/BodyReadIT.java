@@ -154,11 +154,9 @@ class BodyReadIT extends ServerTest {
             }
             System.out.printf("BodyReadIT: of %d stalled bodies %d answered 408 in time, %d were closed unanswered%n",
                     SLOW_CLIENTS, answered, closed);
-            // Payara answers every one. WildFly closes some of 120 simultaneous ones without an answer or answers
-            // late (known, see the README's limits); what matters there, a free thread for others, is asserted above
-            if (!"wildfly".equals(System.getProperty("arquillian.launch"))) {
-                assertEquals(SLOW_CLIENTS, answered, "every stalled body answered 408 in time");
-            }
+            // on WildFly this failed until the 408 was sent on a dispatch: completing the async context drained each
+            // stalled body with a blocking read, and 32 of them took every worker thread for 90 s
+            assertEquals(SLOW_CLIENTS, answered, "every stalled body answered 408 in time");
         } finally {
             for (Socket socket : slow) {
                 socket.close();
