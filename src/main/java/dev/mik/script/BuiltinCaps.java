@@ -83,7 +83,8 @@ final class BuiltinCaps {
                 .replace("$MAX_MATCHES", Integer.toString(MAX_MATCHES))
                 .replace("$MAX_JSON_MEMBERS", Integer.toString(ScriptInput.MAX_OBJECT_MEMBERS))
                 .replace("$LONG_STRING", Integer.toString(LONG_STRING))
-                .replace("$ENTRY_CHECKED", BuiltinTable.entryCheckedPaths());
+                .replace("$ENTRY_CHECKED", BuiltinTable.entryCheckedPaths())
+                .replace("$NUMBER_ARGUMENTS", BuiltinTable.numberArgumentPaths());
     }
 
     private static final String SCRIPT = """
@@ -724,6 +725,41 @@ final class BuiltinCaps {
             }
           });
 
+          // natives that convert their arguments to numbers: a long string is converted here, after a guard check, so
+          // straight-line calls cannot convert one 8 Mi-digit string after another unchecked. Math.max and min
+          // convert every argument (there may be 65,536), so String objects are converted here for them too
+          function numbersChecked(original, everyArgument) {
+            return function () {
+              var a = arguments;
+              for (var i = 0; i < a.length; i++) {
+                var v = a[i];
+                if (typeof v === 'string' ? v.length > LONG_STRING
+                    : everyArgument && v !== null && typeof v === 'object') {
+                  enter();
+                  a[i] = +v;
+                }
+              }
+              return invoke(original, this, a);
+            };
+          }
+          $NUMBER_ARGUMENTS.forEach(function (path) {
+            var names = path.split('.'), owner = global;
+            for (var i = 0; i < names.length - 1; i++) { owner = owner[names[i]]; }
+            var name = names[names.length - 1], original = owner[name];
+            if (typeof original !== 'function') { throw new Error('builtins.tsv names no function at ' + path); }
+            method(owner, name, numbersChecked(original, path === 'Math.max' || path === 'Math.min'));
+          });
+          // the properties object of create and defineProperties is walked key by key inside the native
+          var nativeCreate = Object.create, nativeDefineProperties = Object.defineProperties;
+          method(Object, 'create', function create(proto, properties) {
+            if (properties !== undefined) { keyCountCapped(properties, 'Object.create'); } else { enter(); }
+            return properties === undefined ? nativeCreate(proto) : nativeCreate(proto, properties);
+          });
+          method(Object, 'defineProperties', function defineProperties(o, properties) {
+            keyCountCapped(properties, 'Object.defineProperties');
+            return nativeDefineProperties(o, properties);
+          });
+
           // apply and JSON.stringify
           method(FP, 'apply', function apply(self, args) {
             enter();
@@ -766,7 +802,19 @@ final class BuiltinCaps {
             return boundedStringify(value, replacer, space, MAX_JSON);
           });
 
-          return freeze({ stringify: boundedStringify, parse: function (text) { return parseMeasured(text); } });
+          // for-in lists every key of the object and its prototypes before the loop body's first guard: a string, a
+          // String object or an array on the chain is held to the array cap first (8 Mi index keys took 6 s and 1 GB)
+          function forInTarget(o) {
+            for (var p = o; p !== null && p !== undefined; p = getPrototypeOf(Object(p))) {
+              tick();
+              if (typeof p === 'string' || objectToString.call(p) === '[object String]' || isArray(p)) {
+                limit('for-in over a string or array whose length', toLength(p.length), MAX_ARRAY);
+              }
+            }
+            return o;
+          }
+          return freeze({ stringify: boundedStringify, parse: function (text) { return parseMeasured(text); },
+                          forIn: forInTarget });
         })
         """;
 }

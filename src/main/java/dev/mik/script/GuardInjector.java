@@ -34,6 +34,7 @@ import org.openjdk.nashorn.internal.runtime.Source;
  * <li>{@code __g.t();} at the start of every finally block, so a run whose guard tripped cannot run one finally
  * block after another on its way out (each may hold long straight-line work).</li>
  * <li>{@code throw __gThrow(x)} for every throw, so Nashorn cannot attach its Java exception to the value.</li>
+ * <li>{@code __gk(o)} around the object of every for-in, which lists all its keys before the body runs.</li>
  * <li>{@code __gv(e)} around every few operator steps ({@link OperatorSteps}), so straight-line conversions of long
  * strings meet a guard check between any two of them.</li>
  * </ul>
@@ -47,25 +48,29 @@ final class GuardInjector {
     static final String TICK = GUARD + ".t();";
     /** {@code __gv(x)}: checks the guard after {@code x} is evaluated and returns its value (see OperatorSteps). */
     static final String PASS = GUARD + "v";
+    /** {@code __gk(o)}: the object a for-in walks, refused when its keys would exceed the caps. */
+    static final String FOR_IN = GUARD + "k";
 
     private final String name;
     private final String text;
     private final Source source;
     private final List<Edit> edits = new ArrayList<>();
+    private final SourceParens parens;
     private ScriptCompileException rejection;
 
-    private GuardInjector(String name, String text, Source source) {
+    private GuardInjector(String name, String text, FunctionNode program) {
         this.name = name;
         this.text = text;
-        this.source = source;
+        this.source = program.getSource();
+        this.parens = new SourceParens(text, OperatorSteps.regexSpans(program));
     }
 
     /** @param program the parse of {@code text} */
     static String instrument(String name, String text, FunctionNode program) throws ScriptCompileException {
-        GuardInjector injector = new GuardInjector(name, text, program.getSource());
+        GuardInjector injector = new GuardInjector(name, text, program);
         program.accept(injector.new Collector());
         if (injector.rejection == null) {
-            String problem = OperatorSteps.plan(program, text, span -> {
+            String problem = OperatorSteps.plan(program, injector.parens, span -> {
                 injector.open(span[0], PASS + "(");
                 injector.close(span[1], ")");
             });
@@ -108,6 +113,17 @@ final class GuardInjector {
     private boolean opensBrace(Block block) {
         int at = block.getStart();
         return at >= 0 && at < text.length() && text.charAt(at) == '{';
+    }
+
+    private void guardForIn(ForNode loop) {
+        Expression target = loop.getModify().getExpression();
+        int[] span = parens.span(target.getStart(), target.getFinish());
+        if (span == null) {
+            reject(loop, "unsupported for-in form");
+            return;
+        }
+        open(span[0], FOR_IN + "(");
+        close(span[1], ")");
     }
 
     private void guardLoop(LoopNode loop) {
@@ -214,6 +230,9 @@ final class GuardInjector {
         @Override
         public boolean enterForNode(ForNode loop) {
             guardLoop(loop);
+            if (loop.isForIn()) {
+                guardForIn(loop);
+            }
             return true;
         }
 

@@ -39,8 +39,9 @@ import org.openjdk.nashorn.internal.ir.visitor.NodeVisitor;
 /**
  * Fails closed on the instrumented factory: re-parses it and accepts it only if
  * <ul>
- * <li>the program is one function expression with the parameters {@code (__g, __gThrow, __gv)}, so evaluating it
+ * <li>the program is one function expression with the parameters {@code (__g, __gThrow, __gv, __gk)}, so evaluating it
  * runs nothing;</li>
+ * <li>the object of every for-in is {@code __gk(...)};</li>
  * <li>every function body and loop body starts with {@code __g.t()} (after hoisted function declarations),
  * every catch block with {@code __g.c(e)}, every throw throws {@code __gThrow(...)};</li>
  * <li>no path runs more than {@link OperatorSteps#VERIFIED_MAX} operator steps between two guard checks, and every
@@ -98,9 +99,10 @@ final class GuardVerifier {
             return;
         }
         List<IdentNode> parameters = factory.getParameters();
-        if (parameters.size() != 3 || !GuardInjector.GUARD.equals(parameters.get(0).getName())
+        if (parameters.size() != 4 || !GuardInjector.GUARD.equals(parameters.get(0).getName())
                 || !GuardInjector.SAFE_THROW.equals(parameters.get(1).getName())
-                || !GuardInjector.PASS.equals(parameters.get(2).getName())) {
+                || !GuardInjector.PASS.equals(parameters.get(2).getName())
+                || !GuardInjector.FOR_IN.equals(parameters.get(3).getName())) {
             fail("the factory does not take the guard parameters");
             return;
         }
@@ -130,6 +132,14 @@ final class GuardVerifier {
     private void checkLoop(LoopNode loop) {
         if (!startsWithCall(loop.getBody(), "t", null)) {
             fail("unguarded loop at line " + loop.getBody().getFirstStatementLineNumber());
+        }
+        if (loop instanceof ForNode forNode && forNode.isForIn()
+                && !(unwrap(forNode.getModify()) instanceof CallNode call
+                        && call.getFunction() instanceof IdentNode callee
+                        && GuardInjector.FOR_IN.equals(callee.getName()) && call.getArgs().size() == 1)) {
+            fail("unguarded for-in at line " + loop.getBody().getFirstStatementLineNumber());
+        } else if (loop instanceof ForNode forNode && forNode.isForIn()) {
+            sandboxNames.add((IdentNode) ((CallNode) unwrap(forNode.getModify())).getFunction());
         }
         checked.add(loop);
     }

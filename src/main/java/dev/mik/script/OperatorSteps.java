@@ -76,11 +76,12 @@ final class OperatorSteps extends NodeVisitor<LexicalContext> {
     /**
      * Plans the wraps of a parsed program.
      *
+     * @param parens the parentheses of the program's text
      * @param wraps receives {start, finish} of each range to wrap in {@code __gv(...)}
      * @return null, or why a range could not be found (the text does not match its parse)
      */
-    static String plan(FunctionNode program, String text, Consumer<int[]> wraps) {
-        OperatorSteps steps = new OperatorSteps(new SourceParens(text, regexSpans(program)), true, wraps, null);
+    static String plan(FunctionNode program, SourceParens parens, Consumer<int[]> wraps) {
+        OperatorSteps steps = new OperatorSteps(parens, true, wraps, null);
         program.accept(steps);
         return steps.problem;
     }
@@ -98,7 +99,8 @@ final class OperatorSteps extends NodeVisitor<LexicalContext> {
         return steps.problem;
     }
 
-    private static int[] regexSpans(FunctionNode program) {
+    /** Start and end of every regex literal, for {@link SourceParens}. */
+    static int[] regexSpans(FunctionNode program) {
         List<int[]> spans = new java.util.ArrayList<>();
         program.accept(new NodeVisitor<>(new LexicalContext()) {
             @Override

@@ -30,7 +30,7 @@ final class RunnerScript {
         (function (internals) {
           'use strict';
           var MAX_LOG = $MAX_LOG_LENGTH, MAX_JSON = $MAX_JSON_LENGTH;
-          var parse = internals.parse, stringify = internals.stringify, freeze = Object.freeze,
+          var parse = internals.parse, stringify = internals.stringify, forIn = internals.forIn, freeze = Object.freeze,
               isFrozen = Object.isFrozen, isExtensible = Object.isExtensible,
               defineProperty = Object.defineProperty, getOwnPropertyNames = Object.getOwnPropertyNames;
 
@@ -140,8 +140,9 @@ final class RunnerScript {
             }
             var request = deepFreeze(parse(requestText));
             var results = [], texts = [];
-            // __gv(x) in the instrumented code: a guard check after x, x's value unchanged
-            var main = factory(g, safeThrow, freeze(function (value) { g.t(); return value; }));
+            // __gv(x) in the instrumented code: a guard check after x, x's value unchanged; __gk(o): what a for-in
+            // walks, held to the caps
+            var main = factory(g, safeThrow, freeze(function (value) { g.t(); return value; }), forIn);
             var value = main(input, request, hostFor(g, results, texts), consoleFor(g));
             var call = value !== null && typeof value === 'object' ? results.indexOf(value) : -1;
             var json;

@@ -40,7 +40,7 @@ public final class ScriptSandbox implements AutoCloseable {
         "--language=es6", "--lazy-compilation=false"};
     private static final String RUNTIME_SOURCE_NAME = "<mik-runtime>";
     private static final String FACTORY_PREFIX = "(function(" + GuardInjector.GUARD + "," + GuardInjector.SAFE_THROW
-            + "," + GuardInjector.PASS + "){return function(input,request,host,console){";
+            + "," + GuardInjector.PASS + "," + GuardInjector.FOR_IN + "){return function(input,request,host,console){";
 
     private static final String SELF_TEST = """
             export default function (input) {

@@ -133,6 +133,10 @@ final class SourceParens {
         return found >= 0 ? found : -found - 1;
     }
 
+    private static boolean isLineTerminator(char c) {
+        return c == '\n' || c == '\r' || c == '\u2028' || c == '\u2029';
+    }
+
     /** One pass over the text: code, strings, comments, templates with nested substitutions, regex literals. */
     private final class Scanner {
 
@@ -215,8 +219,10 @@ final class SourceParens {
             while (i < text.length()) {
                 char c = text.charAt(i);
                 if (c == '\\') {
-                    i += 2;
-                } else if (c == quote || c == '\n') {
+                    // an escaped CR LF is one line continuation
+                    boolean crlf = i + 2 < text.length() && text.charAt(i + 1) == '\r' && text.charAt(i + 2) == '\n';
+                    i += crlf ? 3 : 2;
+                } else if (c == quote || c == '\n' || c == '\r') {
                     return i + 1;
                 } else {
                     i++;
@@ -225,9 +231,13 @@ final class SourceParens {
             return i;
         }
 
+        /** To the line terminator that ends the comment: LF, CR, LS or PS, as Nashorn's lexer reads them. */
         private int skipLineComment(int at) {
-            int end = text.indexOf('\n', at);
-            return end < 0 ? text.length() : end;
+            int i = at;
+            while (i < text.length() && !isLineTerminator(text.charAt(i))) {
+                i++;
+            }
+            return i;
         }
 
         /** From just after a backtick or a substitution's closing brace: to the closing backtick or next ${. */

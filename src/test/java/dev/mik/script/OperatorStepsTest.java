@@ -21,7 +21,7 @@ import org.openjdk.nashorn.api.scripting.ScriptObjectMirror;
  */
 class OperatorStepsTest {
 
-    private static final String PREFIX = "(function(__g,__gThrow,__gv){return function(input,request,host,console){";
+    private static final String PREFIX = "(function(__g,__gThrow,__gv,__gk){return function(input,request,host,console){";
     private static final String SUFFIX = "\n;return 1;}})";
     private static final int PROGRAMS = 1_000;
     /** Each step converts at most its two operands. */
@@ -39,7 +39,7 @@ class OperatorStepsTest {
         function id(v) { return v; }
         function runFactory(factory, instrumented) {
           trace = [];
-          var main = factory(guard, safeThrow, pass);
+          var main = factory(guard, safeThrow, pass, function (o) { return o; });
           var value;
           try { value = String(main(null, {}, null, null)); } catch (e) { value = 'threw ' + e; }
           return JSON.stringify({ value: value, trace: trace.join('') });
