@@ -292,9 +292,15 @@ class PressureIT {
 
     private record Outcome(Hostile request, int status, String contentType, String body, long millis) {
 
-        /** 400/413/500/503/504 with a problem body: a defined refusal or limit, never a dropped connection. */
+        /**
+         * 400/413/500/503/504 with a problem body: a defined refusal or limit, never a dropped connection. A request
+         * with a body may also be 408, the answer issue #9 gives a body that does not arrive within
+         * {@code mik.request.read-timeout-ms} (3 s here: a 10 MB upload can take longer while the storm holds both
+         * cores).
+         */
         boolean defined() {
-            return List.of(400, 413, 500, 503, 504).contains(status)
+            boolean timedOutBody = status == 408 && request.body() != null;
+            return (List.of(400, 413, 500, 503, 504).contains(status) || timedOutBody)
                     && contentType.startsWith("application/problem+json");
         }
 
@@ -328,6 +334,12 @@ class PressureIT {
                 return;
             }
             slowest.accumulateAndGet((System.nanoTime() - started) / 1_000_000, Math::max);
+            long tookMs = (System.nanoTime() - started) / 1_000_000;
+            if (tookMs > 300) {
+                // to line up with the server's GC log when one is kept (-Xlog:gc:file=...:time)
+                System.out.println("PressureIT storm: a liveness probe took " + tookMs + " ms, ending at "
+                        + java.time.Instant.now());
+            }
             try {
                 Thread.sleep(100);
             } catch (InterruptedException e) {
