@@ -98,8 +98,14 @@ class RunawayIT extends ServerTest {
             statements.append("var s").append(i).append(" = (base + '").append(i).append("').toLowerCase();\n");
             literal.append("(base + '").append(i).append("').toLowerCase(),\n");
         }
+        // an 8 Mi-digit string converted to a number: an operator, a builtin that converts, a for-in over its keys
+        String digits = "var d = '1'.repeat(" + STRING + "); d.charAt(0); var x = 0;\n";
         return List.of(statements.append("return 1;").toString(), literal.append("].length;").toString(),
-                "return 'x'.repeat(8e6).match(/x/g).length;");
+                "return 'x'.repeat(8e6).match(/x/g).length;",
+                digits + "x = d | 0;\n".repeat(300) + "return x;",
+                digits + "return " + "(d | 0) + ".repeat(300) + "0;",
+                digits + "isNaN(d);\n".repeat(300) + "return x;",
+                digits + "for (var k in d) { x++; }\nreturn x;");
     }
 
     private void assertStopped(String body, Call call) {
