@@ -268,26 +268,25 @@ final class OperatorSteps extends NodeVisitor<LexicalContext> {
 
     @Override
     public boolean enterTernaryNode(TernaryNode ternary) {
-        visit(ternary.getTest());
-        int afterTest = count;
-        visit(ternary.getTrueExpression());
-        int whenTrue = count;
-        count = afterTest;
-        visit(ternary.getFalseExpression());
-        count = Math.max(whenTrue, count);
+        branches(ternary.getTest(), ternary.getTrueExpression(), ternary.getFalseExpression());
         return false;
     }
 
     @Override
     public boolean enterIfNode(IfNode ifNode) {
-        visit(ifNode.getTest());
-        int afterTest = count;
-        visit(ifNode.getPass());
-        int whenTrue = count;
-        count = afterTest;
-        visit(ifNode.getFail());
-        count = Math.max(whenTrue, count);
+        branches(ifNode.getTest(), ifNode.getPass(), ifNode.getFail());
         return false;
+    }
+
+    /** A test and two arms, of which one runs: the count goes on from the larger arm. */
+    private void branches(Node test, Node whenTrue, Node whenFalse) {
+        visit(test);
+        int afterTest = count;
+        visit(whenTrue);
+        int afterTrue = count;
+        count = afterTest;
+        visit(whenFalse);
+        count = Math.max(afterTrue, count);
     }
 
     @Override

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.lang.management.ManagementFactory;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -19,38 +18,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class RedTeamTest {
 
-    /** Deadline of {@link SandboxFixture#LIMITS} plus the 500 ms the README promises. */
-    private static final long BOUND_MS = SandboxFixture.LIMITS.timeoutMs() + 500;
-    /** The fixture's allocation budget plus generous slack for the runner's own work. */
-    private static final long BOUND_BYTES = SandboxFixture.LIMITS.maxAllocatedBytes() + (64L << 20);
-
-    private static final com.sun.management.ThreadMXBean THREADS =
-            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-
     @RegisterExtension
     private static final SandboxFixture fixture = new SandboxFixture();
 
-    /** What one run cost, whatever it ended with. */
-    private record Cost(long millis, long bytes, String outcome) {
-    }
-
-    private static Cost measure(String body) {
-        long start = System.nanoTime();
-        long allocated = THREADS.getCurrentThreadAllocatedBytes();
-        String outcome;
-        try {
-            outcome = "returned " + fixture.runBody(body).json();
-        } catch (Exception e) {
-            outcome = e.getClass().getSimpleName() + ": " + e.getMessage();
-        }
-        return new Cost((System.nanoTime() - start) / 1_000_000,
-                THREADS.getCurrentThreadAllocatedBytes() - allocated, outcome);
-    }
-
     /** Runs on a daemon thread and waits at most {@code waitMs}: null when the run is still going (it is left). */
-    private static Cost measureOnDaemon(String body, long waitMs) throws Exception {
-        CompletableFuture<Cost> done = new CompletableFuture<>();
-        Thread runner = new Thread(() -> done.complete(measure(body)), "red-team-run");
+    private static SandboxFixture.Cost measureOnDaemon(String body, long waitMs) throws Exception {
+        CompletableFuture<SandboxFixture.Cost> done = new CompletableFuture<>();
+        Thread runner = new Thread(() -> done.complete(fixture.measure(body)), "red-team-run");
         runner.setDaemon(true);
         runner.start();
         try {
@@ -61,18 +35,9 @@ class RedTeamTest {
     }
 
     private static void assertEnds(String body) throws Exception {
-        Cost cost = measureOnDaemon(body, 10_000);
+        SandboxFixture.Cost cost = measureOnDaemon(body, 10_000);
         assertNotNull(cost, "still running 10 s after it started (deadline 1 s)");
-        assertTrue(cost.millis() <= BOUND_MS, "ran " + cost.millis() + " ms: " + cost.outcome());
-    }
-
-    private static void assertBounded(String body) throws Exception {
-        Cost cost = measure(body);
-        assertTrue(cost.millis() <= BOUND_MS, "ran " + cost.millis() + " ms (bound " + BOUND_MS + " ms): "
-                + cost.outcome());
-        assertTrue(cost.bytes() <= BOUND_BYTES, "allocated " + (cost.bytes() >> 20) + " MiB (bound "
-                + (BOUND_BYTES >> 20) + " MiB): " + cost.outcome());
-        fixture.assertHealthy();
+        assertTrue(cost.millis() <= SandboxFixture.BOUND_MS, "ran " + cost.millis() + " ms: " + cost.outcome());
     }
 
     // Finding 1: Map/Set.prototype.forEach are native loops with no guard; with a built-in (bound) callback no
@@ -81,14 +46,14 @@ class RedTeamTest {
 
     @Test
     void nestedSetForEachWithBuiltinCallbacksIsBounded() throws Exception {
-        assertBounded("var s = new Set(); for (var i = 0; i < 300; i++) { s.add(i); }\n"
+        fixture.assertBounded("var s = new Set(); for (var i = 0; i < 300; i++) { s.add(i); }\n"
                 + "var f1 = s.forEach.bind(s, Math.max), f2 = s.forEach.bind(s, f1), f3 = s.forEach.bind(s, f2);\n"
                 + "f3(); return 1;");
     }
 
     @Test
     void nestedMapForEachWithBuiltinCallbacksIsBounded() throws Exception {
-        assertBounded("var m = new Map(); for (var i = 0; i < 300; i++) { m.set(i, i); }\n"
+        fixture.assertBounded("var m = new Map(); for (var i = 0; i < 300; i++) { m.set(i, i); }\n"
                 + "var f1 = m.forEach.bind(m, Math.max), f2 = m.forEach.bind(m, f1), f3 = m.forEach.bind(m, f2);\n"
                 + "f3(); return 1;");
     }
@@ -99,12 +64,12 @@ class RedTeamTest {
 
     @Test
     void quantifiedAnchorRegexIsBounded() throws Exception {
-        assertBounded("return /(?:(?:^){40000}){25000}/.test('x');");
+        fixture.assertBounded("return /(?:(?:^){40000}){25000}/.test('x');");
     }
 
     @Test
     void quantifiedEndAnchorRegexIsBounded() throws Exception {
-        assertBounded("return /(?:(?:$){40000}){25000}/.test('');");
+        fixture.assertBounded("return /(?:(?:$){40000}){25000}/.test('');");
     }
 
     // Finding 3: converting a long string to a number (unary +, |, *, -) is O(n) with a large constant (~0.7 s
@@ -116,26 +81,26 @@ class RedTeamTest {
 
     @Test
     void straightLineNumberConversionsOfALongStringAreBounded() throws Exception {
-        assertBounded("var s = '1'.repeat(8000000); s.charAt(0);\n"
+        fixture.assertBounded("var s = '1'.repeat(8000000); s.charAt(0);\n"
                 + "var x = 0;" + " x = s | 0;".repeat(300) + "\nreturn x;");
     }
 
     @Test
     void conversionsInOneExpressionAreBounded() throws Exception {
-        assertBounded("var s = '1'.repeat(8000000); s.charAt(0);\n"
+        fixture.assertBounded("var s = '1'.repeat(8000000); s.charAt(0);\n"
                 + "return " + "(s | 0) + ".repeat(300) + "0;");
     }
 
     @Test
     void rightNestedConversionsAreBounded() throws Exception {
-        assertBounded("var s = '1'.repeat(8000000); s.charAt(0);\n"
+        fixture.assertBounded("var s = '1'.repeat(8000000); s.charAt(0);\n"
                 + "return " + "s * (".repeat(300) + "s" + ")".repeat(300) + ";");
     }
 
     @Test
     void conversionsAcrossBranchesAndCasesAreBounded() throws Exception {
         String step = " x = (x ? s - 0 : +s) | (s < x);";
-        assertBounded("var s = '1'.repeat(8000000); s.charAt(0); var x = 0;\n"
+        fixture.assertBounded("var s = '1'.repeat(8000000); s.charAt(0); var x = 0;\n"
                 + ("if (s) {" + step.repeat(10) + "} else {" + step + "}\n"
                 + "switch (x) { case 0:" + step.repeat(5) + " default:" + step.repeat(5) + "}\n").repeat(20)
                 + "return x;");
@@ -147,7 +112,7 @@ class RedTeamTest {
 
     @Test
     void finallyBlocksAfterTheGuardTrippedAreBounded() throws Exception {
-        assertBounded("var s = '1'.repeat(8000000); s.charAt(0); var x = 0;\n"
+        fixture.assertBounded("var s = '1'.repeat(8000000); s.charAt(0); var x = 0;\n"
                 + "function f(n) { try { if (n > 0) { f(n - 1); } else { while (true) {} } } finally { x = s | 0; } }\n"
                 + "f(30); return x;");
     }
@@ -159,7 +124,7 @@ class RedTeamTest {
 
     @Test
     void stringifyOfEscapedCharactersIsBounded() throws Exception {
-        assertBounded("var s = JSON.stringify(['\\u0001'.repeat(8000000)]); return s.length;");
+        fixture.assertBounded("var s = JSON.stringify(['\\u0001'.repeat(8000000)]); return s.length;");
     }
 
     // Finding 6 (correctness, not isolation): the entry-check wrapper calls the native Date as a function even
@@ -222,12 +187,13 @@ class RedTeamTest {
             outcome = e.getClass().getSimpleName() + ": " + e.getMessage();
         }
         long millis = (System.nanoTime() - start) / 1_000_000;
-        assertTrue(millis <= BOUND_MS, "a " + input.length() + "-character input ran " + millis + " ms: " + outcome);
+        assertTrue(millis <= SandboxFixture.BOUND_MS, "a " + input.length() + "-character input ran " + millis + " ms: "
+                + outcome);
     }
 
     @Test
     void jsonParseOfCollidingKeysIsBounded() throws Exception {
-        assertBounded("var parts = [];\n"
+        fixture.assertBounded("var parts = [];\n"
                 + "for (var i = 0; i < 29000; i++) { var k = '';"
                 + " for (var b = 0; b < 15; b++) { k += (i >> b) & 1 ? 'Aa' : 'BB'; } parts.push('\"' + k + '\":0'); }\n"
                 + "var text = '{' + parts.join(',') + '}';\n"

@@ -19,6 +19,17 @@ final class SandboxFixture implements AfterAllCallback, AutoCloseable {
     static final String REQUEST = "{\"method\":\"POST\",\"path\":\"/script/t\",\"query\":{\"q\":\"1\"},"
             + "\"headers\":{\"content-type\":\"application/json\"}}";
     static final ScriptLimits LIMITS = new ScriptLimits(1_000, 64L << 20, 10);
+    /** Deadline of {@link #LIMITS} plus the 500 ms the README promises. */
+    static final long BOUND_MS = LIMITS.timeoutMs() + 500;
+    /** The allocation budget of {@link #LIMITS} plus generous slack for the runner's own work. */
+    static final long BOUND_BYTES = LIMITS.maxAllocatedBytes() + (64L << 20);
+
+    private static final com.sun.management.ThreadMXBean THREADS =
+            (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+
+    /** What one run cost on this thread, whatever it ended with. */
+    record Cost(long millis, long bytes, String outcome) {
+    }
 
     final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "script-watchdog");
@@ -50,6 +61,30 @@ final class SandboxFixture implements AfterAllCallback, AutoCloseable {
 
     ScriptResult run(CompiledScript script, String input, ScriptLimits limits) throws Exception {
         return sandbox.run(script, input, REQUEST, host, console, limits);
+    }
+
+    /** Runs {@link #runBody} and measures its wall time and this thread's allocation. */
+    Cost measure(String body) {
+        long start = System.nanoTime();
+        long allocated = THREADS.getCurrentThreadAllocatedBytes();
+        String outcome;
+        try {
+            outcome = "returned " + runBody(body).json();
+        } catch (Exception e) {
+            outcome = e.getClass().getSimpleName() + ": " + e.getMessage();
+        }
+        return new Cost((System.nanoTime() - start) / 1_000_000,
+                THREADS.getCurrentThreadAllocatedBytes() - allocated, outcome);
+    }
+
+    /** The run ends within {@link #BOUND_MS} and {@link #BOUND_BYTES}, and the sandbox is healthy after it. */
+    void assertBounded(String body) throws Exception {
+        Cost cost = measure(body);
+        org.junit.jupiter.api.Assertions.assertTrue(cost.millis() <= BOUND_MS, "ran " + cost.millis() + " ms (bound "
+                + BOUND_MS + " ms): " + cost.outcome());
+        org.junit.jupiter.api.Assertions.assertTrue(cost.bytes() <= BOUND_BYTES, "allocated " + (cost.bytes() >> 20)
+                + " MiB (bound " + (BOUND_BYTES >> 20) + " MiB): " + cost.outcome());
+        assertHealthy();
     }
 
     /** A plain script that must still give the right answer after whatever ran before it. */
