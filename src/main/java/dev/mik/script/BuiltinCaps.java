@@ -580,10 +580,17 @@ final class BuiltinCaps {
           });
 
           // keys of a string or an array: one new string per index
+          // a string, a String object (told by its class: its prototype can be replaced), an array, or an object a
+          // push gave index keys (push sets its own length): one key per index, listed in one native call. Only an
+          // own length is read: a missing one is looked up recursively along the chain
+          function listsIndexKeys(o) {
+            return typeof o === 'string' || isArray(o) || o !== null && typeof o === 'object'
+              && (objectToString.call(o) === '[object String]' || hasOwn(o, 'length') && typeof o.length === 'number');
+          }
           function keyCountCapped(o, what) {
             enter();
-            if (typeof o === 'string' || o instanceof String || isArray(o)) {
-              limit(what + ' on a string or array whose length', toLength(o.length), MAX_ARRAY);
+            if (listsIndexKeys(o)) {
+              limit(what + ' on a string or array-like whose length', toLength(o.length), MAX_ARRAY);
             }
           }
           ['keys', 'getOwnPropertyNames', 'getOwnPropertySymbols'].forEach(function (name) {
@@ -807,8 +814,8 @@ final class BuiltinCaps {
           function forInTarget(o) {
             for (var p = o; p !== null && p !== undefined; p = getPrototypeOf(Object(p))) {
               tick();
-              if (typeof p === 'string' || objectToString.call(p) === '[object String]' || isArray(p)) {
-                limit('for-in over a string or array whose length', toLength(p.length), MAX_ARRAY);
+              if (listsIndexKeys(p)) {
+                limit('for-in over a string or array-like whose length', toLength(p.length), MAX_ARRAY);
               }
             }
             return o;

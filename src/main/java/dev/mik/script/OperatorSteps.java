@@ -35,9 +35,11 @@ import org.openjdk.nashorn.internal.parser.TokenType;
 
 /**
  * Bounds the operator work a script does between two guard checks. An operator that converts its operands
- * (arithmetic, bitwise, comparison, {@code in}, unary {@code + - ~}, {@code ++ --}) or a computed member
- * {@code o[k]} is one <em>step</em>; a step is linear in the length of a string operand (converting 8 Mi digits to
- * a number takes 10-50 ms) and is no call, so no builtin cap or function guard sees it.
+ * (arithmetic, bitwise, comparison, {@code in}, unary {@code + - ~}, {@code ++ --}), a computed member
+ * {@code o[k]}, an assignment to a member, or a call is one <em>step</em>. A conversion is linear in the length of
+ * a string operand (8 Mi digits to a number take 10-50 ms) and is no call, so no builtin cap or function guard sees
+ * it; a builtin classed O(1) may still walk a long prototype chain or compare a long key, and straight-line calls of
+ * it would meet no guard.
  *
  * <p>Steps are counted in evaluation order along every path through the code: a branch ({@code if}, {@code ?:},
  * {@code && ||}) continues with the larger count of its arms; a loop body, a function body, a catch and a finally
@@ -131,6 +133,10 @@ final class OperatorSteps extends NodeVisitor<LexicalContext> {
         if (node instanceof IndexNode) {
             return true;
         }
+        if (node instanceof CallNode call) {
+            // a call: a builtin classed O(1) may still walk a long prototype chain or compare a long key
+            return !isSandboxCall(call);
+        }
         if (node instanceof UnaryNode unary) {
             return switch (unary.tokenType()) {
                 case POS, NEG, BIT_NOT, INCPREFIX, DECPREFIX, INCPOSTFIX, DECPOSTFIX -> true;
@@ -139,11 +145,23 @@ final class OperatorSteps extends NodeVisitor<LexicalContext> {
         }
         if (node instanceof BinaryNode binary) {
             return switch (binary.tokenType()) {
-                case ASSIGN, COMMARIGHT, AND, OR, ARROW -> false;
+                // assigning to a member may convert (an array's length) or run a setter
+                case ASSIGN -> !(binary.lhs() instanceof IdentNode);
+                case COMMARIGHT, AND, OR, ARROW -> false;
                 default -> !synthetic(binary);
             };
         }
         return false;
+    }
+
+    /** A call the instrumenter wrote: {@code __g.t()}, {@code __g.c(e)}, {@code __gThrow(x)}, {@code __gk(o)}. */
+    private static boolean isSandboxCall(CallNode call) {
+        Expression callee = call.getFunction();
+        if (callee instanceof AccessNode access) {
+            callee = access.getBase();
+        }
+        return callee instanceof IdentNode ident && ident.getName().startsWith(JsParser.RESERVED_PREFIX)
+                && !ident.getName().equals(ModuleRewriter.MAIN);
     }
 
     private boolean canWrap(Node node) {
@@ -168,7 +186,7 @@ final class OperatorSteps extends NodeVisitor<LexicalContext> {
             }
         }
         if (planning && count >= PER_GUARD && canWrap(node)) {
-            int[] span = parens.span(node.getStart(), node.getFinish());
+            int[] span = parens.span(start(node), node.getFinish());
             if (span == null) {
                 if (problem == null) {
                     problem = "unbalanced parentheses around an expression";
@@ -178,6 +196,28 @@ final class OperatorSteps extends NodeVisitor<LexicalContext> {
             wraps.accept(span);
             count = 0;
         }
+    }
+
+    /**
+     * Where the expression's text starts. Nashorn starts a chained call at its parenthesis ({@code a.b().c()} at
+     * the second {@code (}), so the leftmost operand is asked.
+     */
+    static int start(Node node) {
+        Node leftmost = null;
+        if (node instanceof CallNode call) {
+            leftmost = call.getFunction();
+        } else if (node instanceof AccessNode access) {
+            leftmost = access.getBase();
+        } else if (node instanceof IndexNode index) {
+            leftmost = index.getBase();
+        } else if (node instanceof BinaryNode binary) {
+            leftmost = binary.lhs();
+        } else if (node instanceof TernaryNode ternary) {
+            leftmost = ternary.getTest();
+        } else if (node instanceof UnaryNode unary && unary.getStart() > unary.getExpression().getStart()) {
+            leftmost = unary.getExpression();
+        }
+        return leftmost == null ? node.getStart() : Math.min(node.getStart(), start(leftmost));
     }
 
     private void visit(Node node) {

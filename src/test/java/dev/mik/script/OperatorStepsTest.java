@@ -248,7 +248,7 @@ class OperatorStepsTest {
                 return atom();
             }
             int d = depth - 1;
-            return switch (random.nextInt(14)) {
+            return switch (random.nextInt(17)) {
                 case 0 -> atom();
                 case 1 -> "(" + expression(d) + ")";
                 case 2, 3, 4 -> expression(d) + " " + pick("+", "-", "*", "|", "&", "^", "<<", ">>", ">>>", "%",
@@ -268,6 +268,10 @@ class OperatorStepsTest {
                     yield "`(${+(" + inner + ")})`.length";
                 }
                 case 12 -> "(" + pick("x", "y") + " " + pick("=", "+=", "*=") + " " + expression(d) + ")";
+                // chained calls: Nashorn starts each later call's node at its parenthesis
+                case 13 -> "String(" + expression(d) + ").concat('z').slice(1).length";
+                case 14 -> "[" + expression(d) + ", 1].concat([2]).slice(0)[0]";
+                case 15 -> "new Number(+(" + expression(d) + ")).valueOf()";
                 default -> "/* ( */ " + expression(d) + (inTemplate > 0 ? " /* ) */" : " // )\n");
             };
         }
