@@ -117,7 +117,7 @@ final class GuardInjector {
 
     private void guardForIn(ForNode loop) {
         Expression target = loop.getModify().getExpression();
-        int[] span = parens.span(OperatorSteps.start(target), target.getFinish());
+        int[] span = parens.span(OperatorSteps.start(target), OperatorSteps.finish(target));
         if (span == null) {
             reject(loop, "unsupported for-in form");
             return;

@@ -186,7 +186,7 @@ final class OperatorSteps extends NodeVisitor<LexicalContext> {
             }
         }
         if (planning && count >= PER_GUARD && canWrap(node)) {
-            int[] span = parens.span(start(node), node.getFinish());
+            int[] span = parens.span(start(node), finish(node));
             if (span == null) {
                 if (problem == null) {
                     problem = "unbalanced parentheses around an expression";
@@ -218,6 +218,23 @@ final class OperatorSteps extends NodeVisitor<LexicalContext> {
             leftmost = unary.getExpression();
         }
         return leftmost == null ? node.getStart() : Math.min(node.getStart(), start(leftmost));
+    }
+
+    /** Where the expression's text ends: a function expression's node ends before its body. */
+    static int finish(Node node) {
+        Node rightmost = null;
+        if (node instanceof FunctionNode function) {
+            return Math.max(function.getFinish(), function.getBody().getFinish());
+        } else if (node instanceof BinaryNode binary) {
+            rightmost = binary.rhs();
+        } else if (node instanceof TernaryNode ternary) {
+            rightmost = ternary.getFalseExpression();
+        } else if (node instanceof UnaryNode unary && unary.getStart() <= unary.getExpression().getStart()) {
+            rightmost = unary.getExpression();
+        } else if (node instanceof org.openjdk.nashorn.internal.ir.JoinPredecessorExpression join) {
+            rightmost = join.getExpression();
+        }
+        return rightmost == null ? node.getFinish() : Math.max(node.getFinish(), finish(rightmost));
     }
 
     private void visit(Node node) {

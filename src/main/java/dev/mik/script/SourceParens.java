@@ -6,9 +6,10 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The parentheses of a script's text, matched, and the characters that are template text. Nashorn's IR keeps no
- * parentheses: the node of {@code (a, b) * c} starts at {@code a}, inside the group. {@link #span} widens such a
- * node's range to the smallest balanced one, so text inserted around it wraps exactly that expression.
+ * The brackets of a script's text, matched, and the characters that are template text. Nashorn's IR keeps no
+ * parentheses: the node of {@code (a, b) * c} starts at {@code a}, inside the group; and a function expression's
+ * node ends before its body's closing brace. {@link #span} widens such a node's range to the smallest balanced
+ * one, so text inserted around it wraps exactly that expression.
  *
  * <p>Strings, comments and template text are skipped. A regular expression literal cannot be told from a division
  * by its characters alone, so the parser's own regex positions are passed in.
@@ -16,7 +17,7 @@ import java.util.TreeMap;
 final class SourceParens {
 
     private final String text;
-    /** Positions of '(' and ')' in code, ascending. */
+    /** Positions of brackets in code, ascending: ( ) [ ] { } (a template substitution's own braces excluded). */
     private final int[] positions;
     /** For each entry of {@link #positions}, the index of its partner, or -1 when it has none. */
     private final int[] partners;
@@ -58,7 +59,7 @@ final class SourceParens {
             int first = firstAtOrAfter(from);
             int depth = 0;
             for (int i = first; i < positions.length && positions[i] < to; i++) {
-                if (text.charAt(positions[i]) == '(') {
+                if (opens(positions[i])) {
                     depth++;
                 } else if (depth > 0) {
                     depth--;
@@ -76,7 +77,7 @@ final class SourceParens {
                 int unclosed = -1;
                 int open = 0;
                 for (int i = first; i < positions.length && positions[i] < to; i++) {
-                    if (text.charAt(positions[i]) == '(') {
+                    if (opens(positions[i])) {
                         if (open++ == 0) {
                             unclosed = i;
                         }
@@ -126,6 +127,11 @@ final class SourceParens {
 
     private boolean string(Map.Entry<Integer, Integer> literal) {
         return text.charAt(literal.getKey()) != '`';
+    }
+
+    private boolean opens(int position) {
+        char c = text.charAt(position);
+        return c == '(' || c == '[' || c == '{';
     }
 
     private int firstAtOrAfter(int position) {
@@ -184,20 +190,21 @@ final class SourceParens {
         }
 
         private int code(int at, char c) {
-            if (c == '(' || c == ')') {
+            if (templates > 0 && c == '}' && braces[templates - 1] == 0) {
+                templateText.set(at);
+                templates--;
+                return scanTemplateText(at + 1, starts[templates]);
+            }
+            if (templates > 0 && c == '{') {
+                braces[templates - 1]++;
+            } else if (templates > 0 && c == '}') {
+                braces[templates - 1]--;
+            }
+            if ("()[]{}".indexOf(c) >= 0) {
                 if (count == found.length) {
                     found = Arrays.copyOf(found, count * 2);
                 }
                 found[count++] = at;
-            } else if (templates > 0 && c == '{') {
-                braces[templates - 1]++;
-            } else if (templates > 0 && c == '}') {
-                if (braces[templates - 1] == 0) {
-                    templateText.set(at);
-                    templates--;
-                    return scanTemplateText(at + 1, starts[templates]);
-                }
-                braces[templates - 1]--;
             }
             return at + 1;
         }
@@ -269,16 +276,17 @@ final class SourceParens {
             return i;
         }
 
-        /** Partners by a stack over the found parentheses. */
+        /** Partners by a stack over the found brackets; a closer that does not match the innermost opener has none. */
         int[] match() {
             int[] partner = new int[count];
             Arrays.fill(partner, -1);
             int[] stack = new int[count];
             int depth = 0;
             for (int i = 0; i < count; i++) {
-                if (text.charAt(found[i]) == '(') {
+                char c = text.charAt(found[i]);
+                if (c == '(' || c == '[' || c == '{') {
                     stack[depth++] = i;
-                } else if (depth > 0) {
+                } else if (depth > 0 && "([{".charAt(")]}".indexOf(c)) == text.charAt(found[stack[depth - 1]])) {
                     int open = stack[--depth];
                     partner[open] = i;
                     partner[i] = open;
