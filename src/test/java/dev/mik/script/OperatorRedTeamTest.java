@@ -101,7 +101,8 @@ class OperatorRedTeamTest {
                 .map(BuiltinTable.Row::function).collect(Collectors.toList());
         String names = unchecked.stream().map(name -> "\"" + name.replace("\"", "\\\"") + "\"")
                 .collect(Collectors.joining(",", "[", "]"));
-        String source = "export default function (input) {\n" + UNCHECKED_WALK.replace("$NAMES", names) + "\n}";
+        String source = "export default function (input) {\n" + BuiltinPaths.RESOLVE
+                + UNCHECKED_WALK.replace("$NAMES", names) + "\n}";
         String slow = fixture.run(fixture.compile(source), "{}", new ScriptLimits(300_000, 1L << 40, 0)).json();
         assertEquals("\"unresolved: ; slow: \"", slow,
                 "unchecked builtins linear in a 1 Mi-digit argument (name=ms for ten calls, long/short)");
@@ -119,8 +120,7 @@ class OperatorRedTeamTest {
                 .filter(row -> row.guard() == BuiltinTable.Guard.NUMBERS).map(BuiltinTable.Row::function)
                 .collect(Collectors.toList());
         StringBuilder body = new StringBuilder(LONG_DIGITS);
-        body.append(UNCHECKED_WALK.substring(UNCHECKED_WALK.indexOf("function prototypeOf"),
-                UNCHECKED_WALK.indexOf("function receivers")));
+        body.append(BuiltinPaths.RESOLVE);
         for (int i = 0; i < checked.size(); i++) {
             body.append("var f").append(i).append(" = resolve(\"").append(checked.get(i)).append("\");\n");
         }
@@ -140,34 +140,6 @@ class OperatorRedTeamTest {
     private static final String UNCHECKED_WALK = """
         var names = $NAMES;
         var long = '1'.repeat(1 << 20), short = '1'; long.charAt(0);
-        function prototypeOf(value) { return Object.getPrototypeOf(value); }
-        var roots = {
-          '%IteratorPrototype%': prototypeOf(prototypeOf([][Symbol.iterator]())),
-          '%ArrayIteratorPrototype%': prototypeOf([][Symbol.iterator]()),
-          '%MapIteratorPrototype%': prototypeOf(new Map()[Symbol.iterator]()),
-          '%SetIteratorPrototype%': prototypeOf(new Set()[Symbol.iterator]()),
-          '%StringIteratorPrototype%': prototypeOf(''[Symbol.iterator]()),
-          '%StrictArguments%': (function () { return arguments; })(),
-          Function: { prototype: prototypeOf(function () {}) },
-          isNaN: isNaN, isFinite: isFinite, Object: Object, String: String, Boolean: Boolean, Number: Number,
-          Error: Error, ReferenceError: ReferenceError, SyntaxError: SyntaxError, TypeError: TypeError,
-          EvalError: EvalError, RangeError: RangeError, URIError: URIError, Symbol: Symbol, Math: Math, Date: Date,
-          Array: Array, Map: Map, Set: Set, WeakMap: WeakMap, WeakSet: WeakSet
-        };
-        function resolve(name) {
-          var accessor = /^(get|set) /.exec(name);
-          var path = accessor ? name.substring(4) : name;
-          var member = /^(.*?)\\.(\\[Symbol\\(Symbol\\.(\\w+)\\)\\]|[^.]+)$/.exec(path);
-          if (!member) { return roots[path]; }
-          var parts = member[1].split('.'), base = roots[parts[0]];
-          for (var i = 1; i < parts.length; i++) { base = base[parts[i]]; }
-          var key = member[3] ? Symbol[member[3]] : member[2];
-          if (accessor) {
-            var descriptor = Object.getOwnPropertyDescriptor(base, key);
-            return descriptor && (accessor[1] === 'get' ? descriptor.get : descriptor.set);
-          }
-          return base[key];
-        }
         function receivers(text) {
           return [text, 1, true, [text], {}, new Date(0), new Map([[text, 1]]), new Set([text]), new WeakMap(),
             Symbol('x'), undefined];

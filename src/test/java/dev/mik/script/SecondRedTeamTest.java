@@ -89,46 +89,13 @@ class SecondRedTeamTest {
                 .map(BuiltinTable.Row::function).collect(Collectors.toList());
         String names = unchecked.stream().map(name -> "\"" + name.replace("\"", "\\\"") + "\"")
                 .collect(Collectors.joining(",", "[", "]"));
-        String source = "export default function (input) {\n" + RESOLVE + KEY_AND_CHAIN_WALK.replace("$NAMES", names)
+        String source = "export default function (input) {\n" + BuiltinPaths.RESOLVE
+                + KEY_AND_CHAIN_WALK.replace("$NAMES", names)
                 + "\n}";
         String slow = fixture.run(fixture.compile(source), "{}", new ScriptLimits(600_000, 1L << 40, 0)).json();
         assertEquals("\"unresolved: ; slow: \"", slow,
                 "unchecked builtins linear in an equal long key or a chain depth (name=ms long/short)");
     }
-
-    /** {@code resolve(name)}: the function a builtins.tsv row names, from the roots a script can reach. */
-    private static final String RESOLVE = """
-        function prototypeOf(value) { return Object.getPrototypeOf(value); }
-        var roots = {
-          '%IteratorPrototype%': prototypeOf(prototypeOf([][Symbol.iterator]())),
-          '%ArrayIteratorPrototype%': prototypeOf([][Symbol.iterator]()),
-          '%MapIteratorPrototype%': prototypeOf(new Map()[Symbol.iterator]()),
-          '%SetIteratorPrototype%': prototypeOf(new Set()[Symbol.iterator]()),
-          '%StringIteratorPrototype%': prototypeOf(''[Symbol.iterator]()),
-          '%StrictArguments%': (function () { return arguments; })(),
-          Function: { prototype: prototypeOf(function () {}) },
-          isNaN: isNaN, isFinite: isFinite, parseInt: parseInt, parseFloat: parseFloat, Object: Object,
-          String: String, Boolean: Boolean, Number: Number, Error: Error, ReferenceError: ReferenceError,
-          SyntaxError: SyntaxError, TypeError: TypeError, EvalError: EvalError, RangeError: RangeError,
-          URIError: URIError, Symbol: Symbol, Math: Math, Date: Date, Array: Array, Map: Map, Set: Set,
-          WeakMap: WeakMap, WeakSet: WeakSet, JSON: JSON, RegExp: RegExp
-        };
-        function resolve(name) {
-          var accessor = /^(get|set) /.exec(name);
-          var path = accessor ? name.substring(4) : name;
-          var member = /^(.*?)\\.(\\[Symbol\\(Symbol\\.(\\w+)\\)\\]|[^.]+)$/.exec(path);
-          if (!member) { return roots[path]; }
-          var parts = member[1].split('.'), base = roots[parts[0]];
-          for (var i = 1; i < parts.length && base !== undefined; i++) { base = base[parts[i]]; }
-          if (base === undefined) { return undefined; }
-          var key = member[3] ? Symbol[member[3]] : member[2];
-          if (accessor) {
-            var descriptor = Object.getOwnPropertyDescriptor(base, key);
-            return descriptor && (accessor[1] === 'get' ? descriptor.get : descriptor.set);
-          }
-          return base[key];
-        }
-        """;
 
     private static final String KEY_AND_CHAIN_WALK = """
         var names = $NAMES;
@@ -228,7 +195,8 @@ class SecondRedTeamTest {
                 .filter(row -> row.guard() == BuiltinTable.Guard.NUMBERS).map(BuiltinTable.Row::function)
                 .collect(Collectors.toList());
         for (String disguise : List.of("new String(s)", "{valueOf: String.prototype.valueOf.bind(s)}")) {
-            StringBuilder body = new StringBuilder(LONG_DIGITS).append(RESOLVE).append("var o = ").append(disguise)
+            StringBuilder body = new StringBuilder(LONG_DIGITS).append(BuiltinPaths.RESOLVE).append("var o = ")
+                    .append(disguise)
                     .append(";\n");
             for (int i = 0; i < checked.size(); i++) {
                 body.append("var f").append(i).append(" = resolve(\"").append(checked.get(i)).append("\");\n");
@@ -369,7 +337,7 @@ class SecondRedTeamTest {
                 .map(BuiltinTable.Row::function).collect(Collectors.toList());
         String names = wrapped.stream().map(name -> "\"" + name.replace("\"", "\\\"") + "\"")
                 .collect(Collectors.joining(",", "[", "]"));
-        String walk = RESOLVE + SHAPE_WALK.replace("$NAMES", names);
+        String walk = BuiltinPaths.RESOLVE + SHAPE_WALK.replace("$NAMES", names);
         ScriptEngine plain = new NashornScriptEngineFactory().getScriptEngine("-strict", "--language=es6",
                 "--no-syntax-extensions");
         Object expected = plain.eval("(function () {\n" + walk + "\n})()");
