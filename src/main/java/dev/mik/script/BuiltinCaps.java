@@ -714,21 +714,26 @@ final class BuiltinCaps {
             method(Native.prototype, 'constructor', Safe);
             method(global, name, Safe);
           }
-          $ENTRY_CHECKED.forEach(function (path) {
+          // what a builtins.tsv path names: its owner, its key, its descriptor and the function there (a getter's
+          // for 'get ...'). The Function global is gone by now; its prototype is still every function's
+          function builtinAt(path) {
             var getter = path.indexOf('get ') === 0, names = (getter ? path.substring(4) : path).split('.');
-            // the Function global is gone by now; its prototype is still every function's
             var owner = names[0] === 'Function' ? { prototype: FP } : global;
             for (var i = names[0] === 'Function' ? 1 : 0; i < names.length - 1; i++) { owner = owner[names[i]]; }
             var name = names[names.length - 1], descriptor = Object.getOwnPropertyDescriptor(owner, name);
             var original = getter ? descriptor.get : descriptor.value;
             if (typeof original !== 'function') { throw new Error('builtins.tsv names no function at ' + path); }
-            if (owner === global && typeof original.prototype === 'object') {
-              wrapConstructor(name, original);
-            } else if (getter) {
-              defineProperty(owner, name, { get: entryChecked(original, false), set: descriptor.set,
-                enumerable: descriptor.enumerable, configurable: true });
+            return { owner: owner, name: name, descriptor: descriptor, original: original, getter: getter };
+          }
+          $ENTRY_CHECKED.forEach(function (path) {
+            var b = builtinAt(path);
+            if (b.owner === global && typeof b.original.prototype === 'object') {
+              wrapConstructor(b.name, b.original);
+            } else if (b.getter) {
+              defineProperty(b.owner, b.name, { get: entryChecked(b.original, false), set: b.descriptor.set,
+                enumerable: b.descriptor.enumerable, configurable: true });
             } else {
-              method(owner, name, entryChecked(original, VARIADIC.indexOf(path) >= 0));
+              method(b.owner, b.name, entryChecked(b.original, VARIADIC.indexOf(path) >= 0));
             }
           });
 
@@ -750,11 +755,8 @@ final class BuiltinCaps {
             };
           }
           $NUMBER_ARGUMENTS.forEach(function (path) {
-            var names = path.split('.'), owner = global;
-            for (var i = 0; i < names.length - 1; i++) { owner = owner[names[i]]; }
-            var name = names[names.length - 1], original = owner[name];
-            if (typeof original !== 'function') { throw new Error('builtins.tsv names no function at ' + path); }
-            method(owner, name, numbersChecked(original, path === 'Math.max' || path === 'Math.min'));
+            var b = builtinAt(path);
+            method(b.owner, b.name, numbersChecked(b.original, path === 'Math.max' || path === 'Math.min'));
           });
           // a string's iterator copies the string (~6 ms for 1 Mi characters): checked on entry like other O(n) work
           var nativeStringIterator = SP[Symbol.iterator];

@@ -70,10 +70,12 @@ final class BuiltinTable {
         return paths(Guard.NUMBERS);
     }
 
-    private static String paths(Guard guard) {
+    /** The paths of the rows with any of these guards, in table order, as a JavaScript array literal. */
+    static String paths(Guard... guards) {
+        List<Guard> wanted = List.of(guards);
         StringBuilder out = new StringBuilder("[");
         for (Row row : rows()) {
-            if (row.guard() == guard) {
+            if (wanted.contains(row.guard())) {
                 out.append(out.length() > 1 ? "," : "").append('\'').append(row.function()).append('\'');
             }
         }

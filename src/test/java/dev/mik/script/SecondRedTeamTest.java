@@ -85,10 +85,7 @@ class SecondRedTeamTest {
      */
     @Test
     void noUncheckedBuiltinIsLinearInAnEqualKeyOrAChainDepth() throws Exception {
-        List<String> unchecked = BuiltinTable.rows().stream().filter(row -> row.guard() == BuiltinTable.Guard.NONE)
-                .map(BuiltinTable.Row::function).collect(Collectors.toList());
-        String names = unchecked.stream().map(name -> "\"" + name.replace("\"", "\\\"") + "\"")
-                .collect(Collectors.joining(",", "[", "]"));
+        String names = BuiltinTable.paths(BuiltinTable.Guard.NONE);
         String source = "export default function (input) {\n" + BuiltinPaths.RESOLVE
                 + KEY_AND_CHAIN_WALK.replace("$NAMES", names)
                 + "\n}";
@@ -332,11 +329,7 @@ class SecondRedTeamTest {
     @Disabled("known limit: Nashorn makes a function's length and name non-configurable, so a wrapper cannot "
             + "take the native's, and every wrapper is a plain function (constructible, with a prototype); README")
     void everyWrappedNativeKeepsItsShape() throws Exception {
-        List<String> wrapped = BuiltinTable.rows().stream()
-                .filter(row -> row.guard() == BuiltinTable.Guard.NUMBERS || row.guard() == BuiltinTable.Guard.ENTRY)
-                .map(BuiltinTable.Row::function).collect(Collectors.toList());
-        String names = wrapped.stream().map(name -> "\"" + name.replace("\"", "\\\"") + "\"")
-                .collect(Collectors.joining(",", "[", "]"));
+        String names = BuiltinTable.paths(BuiltinTable.Guard.ENTRY, BuiltinTable.Guard.NUMBERS);
         String walk = BuiltinPaths.RESOLVE + SHAPE_WALK.replace("$NAMES", names);
         ScriptEngine plain = new NashornScriptEngineFactory().getScriptEngine("-strict", "--language=es6",
                 "--no-syntax-extensions");
