@@ -35,6 +35,7 @@ public class MikConfig {
     public static final String MEMORY_WAIT_MS = "mik.memory.wait-ms";
     public static final String POOL_READY_MAX_PERCENT = "mik.pool.ready-max-percent";
     public static final String POOL_IDLE_RELEASE_MS = "mik.pool.idle-release-ms";
+    public static final String POOL_PAGE_CACHE_PERCENT = "mik.pool.page-cache-percent";
     public static final String SCRIPT_INPUT_MAX_NODES = "mik.script.input.max-nodes";
     public static final String MEMORY_HIGH_WATER_PERCENT = "mik.memory.high-water-percent";
     public static final String REQUEST_READ_TIMEOUT_MS = "mik.request.read-timeout-ms";
@@ -131,6 +132,19 @@ public class MikConfig {
         long value = atLeastZero(POOL_READY_MAX_PERCENT, 25);
         if (value > 100) {
             throw new InvalidConfigException(POOL_READY_MAX_PERCENT, value, "must be at most 100 (a share of the pool)");
+        }
+        return (int) value;
+    }
+
+    /**
+     * Share of the memory pool that freed linear-memory pages may be kept in for the next runs; they stay reserved
+     * and any run the pool is short for gets them first.
+     */
+    public int poolPageCachePercent() {
+        long value = atLeastZero(POOL_PAGE_CACHE_PERCENT, 100);
+        if (value > 100) {
+            throw new InvalidConfigException(POOL_PAGE_CACHE_PERCENT, value,
+                    "must be at most 100 (a share of the pool)");
         }
         return (int) value;
     }

@@ -43,6 +43,7 @@ public class MemoryBudget {
         misfits().forEach(LOG::severe);
         metrics.longGauge("mik_memory_pool_bytes", pool::capacity);
         metrics.longGauge("mik_memory_reserved_bytes", pool::reserved);
+        metrics.longGauge("mik_memory_kept_bytes", pool::kept);
     }
 
     /** Makes the container create the pool when the application starts, so its start-up report comes first. */

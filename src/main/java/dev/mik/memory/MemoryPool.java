@@ -1,13 +1,19 @@
 package dev.mik.memory;
 
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongUnaryOperator;
 
 /**
  * The bytes that running handlers and scripts may hold at once, shared by all of them. A run takes a
  * {@link Reservation} before it starts and grows it as it uses more (a handler's memory grows, a script allocates);
  * a growth the pool cannot give is refused at once, so a run fails fast instead of after seconds of garbage
  * collection. Closing a reservation gives everything back; closing twice is harmless.
+ *
+ * <p>Some reservations hold memory that is only kept for later, such as freed pages waiting for reuse
+ * ({@link #reclaimWith}): when the pool is short, it asks their holders to let go before it refuses anyone.
  *
  * <p>Thread-safe. Reservations are the only way bytes enter or leave the pool, so {@link #reserved()} is exactly the
  * sum of the open reservations.
@@ -17,7 +23,9 @@ public final class MemoryPool {
     private final long capacity;
     private final Object monitor = new Object();
     private final LongAdder refusals = new LongAdder();
+    private final List<LongUnaryOperator> reclaimers = new CopyOnWriteArrayList<>();
     private long reserved;
+    private long kept;
     private int waiting;
 
     /** @param capacity bytes the pool can hand out; must be positive */
@@ -46,6 +54,27 @@ public final class MemoryPool {
         }
     }
 
+    /** The part of {@link #reserved()} that is only kept for later and given up on demand ({@link #reclaimWith}). */
+    public long kept() {
+        synchronized (monitor) {
+            return kept;
+        }
+    }
+
+    /** What runs hold: {@link #reserved()} less what is only {@linkplain #kept() kept}. */
+    public long inUse() {
+        synchronized (monitor) {
+            return reserved - kept;
+        }
+    }
+
+    /** Whether a run is waiting for bytes now. */
+    public boolean hasWaiters() {
+        synchronized (monitor) {
+            return waiting > 0;
+        }
+    }
+
     /** Reservations and growths refused since the pool was made. */
     public long refusals() {
         return refusals.sum();
@@ -54,12 +83,18 @@ public final class MemoryPool {
     /** A reservation of {@code bytes}, or null when the pool cannot give them now. */
     public Reservation tryReserve(long bytes) {
         requireNotNegative(bytes);
-        synchronized (monitor) {
-            if (!take(bytes)) {
-                return null;
-            }
-        }
-        return new Reservation(bytes);
+        return takeOrReclaim(bytes) ? new Reservation(bytes, false) : null;
+    }
+
+    /**
+     * An empty reservation for memory kept only for later use. Its holder must let go of at least the bytes asked
+     * for (or all it keeps) when {@code reclaim} is called, by shrinking this reservation, and answer how many it let
+     * go; the pool calls it, without holding any lock of its own, whenever it is short. Growing this reservation
+     * never reclaims anything.
+     */
+    public Reservation reclaimWith(LongUnaryOperator reclaim) {
+        reclaimers.add(reclaim);
+        return new Reservation(0, true);
     }
 
     /**
@@ -69,44 +104,79 @@ public final class MemoryPool {
     public Reservation reserve(long bytes, long maxWaitMs) throws InterruptedException {
         requireNotNegative(bytes);
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(maxWaitMs);
-        synchronized (monitor) {
-            if (bytes <= capacity) {
-                waiting++;
-                try {
-                    while (reserved + bytes > capacity) {
-                        long left = deadline - System.nanoTime();
-                        if (left <= 0) {
-                            break;
-                        }
+        while (true) {
+            if (takeOrReclaim(bytes, false)) {
+                return new Reservation(bytes, false);
+            }
+            synchronized (monitor) {
+                long left = deadline - System.nanoTime();
+                if (bytes > capacity || left <= 0) {
+                    refusals.increment();
+                    return null;
+                }
+                if (reserved + bytes > capacity) {
+                    waiting++;
+                    try {
                         TimeUnit.NANOSECONDS.timedWait(monitor, left);
+                    } finally {
+                        waiting--;
                     }
-                } finally {
-                    waiting--;
                 }
             }
-            if (!take(bytes)) {
-                return null;
+        }
+    }
+
+    private boolean takeOrReclaim(long bytes) {
+        return takeOrReclaim(bytes, true);
+    }
+
+    /** Takes {@code bytes}, asking the reclaimable reservations to let go first when the pool is short. */
+    private boolean takeOrReclaim(long bytes, boolean countRefusal) {
+        long missing;
+        synchronized (monitor) {
+            if (take(bytes, false)) {
+                return true;
+            }
+            missing = bytes - (capacity - reserved);
+        }
+        if (bytes > capacity || reclaimers.isEmpty()) {
+            if (countRefusal) {
+                refusals.increment();
+            }
+            return false;
+        }
+        for (LongUnaryOperator reclaimer : reclaimers) {
+            missing -= reclaimer.applyAsLong(missing);
+            if (missing <= 0) {
+                break;
             }
         }
-        return new Reservation(bytes);
+        synchronized (monitor) {
+            return take(bytes, countRefusal);
+        }
     }
 
     /** Caller holds the monitor. */
-    private boolean take(long bytes) {
+    private boolean take(long bytes, boolean countRefusal) {
         if (bytes > capacity - reserved) {
-            refusals.increment();
+            if (countRefusal) {
+                refusals.increment();
+            }
             return false;
         }
         reserved += bytes;
         return true;
     }
 
-    private void give(long bytes) {
+    private void give(long bytes, boolean wasKept) {
         if (bytes == 0) {
             return;
         }
         synchronized (monitor) {
             reserved -= bytes;
+            if (wasKept) {
+                kept -= bytes;
+            }
             if (waiting > 0) {
                 monitor.notifyAll();
             }
@@ -122,11 +192,13 @@ public final class MemoryPool {
     /** Bytes one run holds from the pool. Any thread may grow or close it (a watchdog grows a script's). */
     public final class Reservation implements AutoCloseable {
 
+        private final boolean reclaimable;
         private long held;
         private boolean closed;
 
-        private Reservation(long held) {
+        private Reservation(long held, boolean reclaimable) {
             this.held = held;
+            this.reclaimable = reclaimable;
         }
 
         /** Bytes held now. */
@@ -140,10 +212,16 @@ public final class MemoryPool {
             if (closed) {
                 return false;
             }
-            synchronized (monitor) {
-                if (!take(bytes)) {
-                    return false;
+            if (reclaimable) {
+                synchronized (monitor) {
+                    // memory kept for later never takes what a waiting run is about to get
+                    if (waiting > 0 || !take(bytes, false)) {
+                        return false;
+                    }
+                    kept += bytes;
                 }
+            } else if (!takeOrReclaim(bytes)) {
+                return false;
             }
             held += bytes;
             return true;
@@ -156,7 +234,7 @@ public final class MemoryPool {
                 return grow(bytes - held);
             }
             if (!closed) {
-                give(held - bytes);
+                give(held - bytes, reclaimable);
                 held = bytes;
             }
             return true;
@@ -167,7 +245,7 @@ public final class MemoryPool {
         public synchronized void close() {
             if (!closed) {
                 closed = true;
-                give(held);
+                give(held, reclaimable);
                 held = 0;
             }
         }

@@ -1,6 +1,7 @@
 package dev.mik.run;
 
 import dev.mik.memory.MemoryPool;
+import dev.mik.wasm.PageCache;
 
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -8,7 +9,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * How handler instances get their bytes from the server's memory pool. A run waits a bounded time for what its
  * instance holds ({@link Admission}, which answers 503 when the pool stays full); an instance made ahead of requests
  * takes only what is free at once, and ready instances together stay within a ceiling of their own, so they never
- * crowd out runs.
+ * crowd out runs. The pages of finished instances wait in a {@link PageCache} for the next ones.
  */
 public final class HandlerMemory {
 
@@ -22,10 +23,18 @@ public final class HandlerMemory {
     private final MemoryPool pool;
     private final Admission admission;
     private final AtomicLong readyBytes = new AtomicLong();
+    private final PageCache pages;
 
-    public HandlerMemory(MemoryPool pool, Admission admission) {
+    /** @param pageCacheBytes the most the page cache keeps (0: none) */
+    public HandlerMemory(MemoryPool pool, Admission admission, long pageCacheBytes) {
         this.pool = pool;
         this.admission = admission;
+        this.pages = new PageCache(pool, pageCacheBytes);
+    }
+
+    /** Where instances take their memory's pages from and give them back to. */
+    public PageCache pages() {
+        return pages;
     }
 
     public MemoryPool pool() {

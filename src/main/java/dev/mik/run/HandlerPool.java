@@ -75,13 +75,21 @@ public class HandlerPool {
     @PostConstruct
     void start() {
         memory = new HandlerMemory(memoryBudget.pool(),
-                (bytes, module) -> memoryBudget.admit(bytes, "Handler '" + module + "'"));
+                (bytes, module) -> memoryBudget.admit(bytes, "Handler '" + module + "'"),
+                memoryBudget.pool().capacity() / 100 * config.poolPageCachePercent());
+        // kept pages are the first thing to let go of when the heap is under pressure; no run is stopped for them
+        pressure.addShedder(runs -> {
+            memory.pages().clear();
+            return 0;
+        });
         catalog = new ModuleCatalog(memory);
         runner = new HandlerRunner(executor);
         metrics.gauge("mik_handlers_in_flight", gate::inFlight);
         metrics.gauge("mik_handler_threads_busy", runner::guestsRunning);
         metrics.gauge("mik_modules_loaded", catalog::size);
         metrics.longGauge("mik_handler_ready_bytes", memory::readyBytes);
+        metrics.longGauge("mik_handler_page_cache_bytes", memory.pages()::bytes);
+        metrics.counter("mik_handler_pages_reused_total", memory.pages()::reused);
         sweeper = scheduler.scheduleWithFixedDelay(this::sweep, SWEEP_SECONDS, SWEEP_SECONDS, TimeUnit.SECONDS);
         idleReleaser = scheduler.scheduleWithFixedDelay(this::releaseIdle, IDLE_CHECK_SECONDS, IDLE_CHECK_SECONDS,
                 TimeUnit.SECONDS);
@@ -97,6 +105,9 @@ public class HandlerPool {
     private void releaseIdle() {
         try {
             List<String> released = catalog.releaseIdle(config.poolIdleReleaseMs());
+            if (memory.pages().releaseIfIdle(config.poolIdleReleaseMs())) {
+                LOG.fine("Released the handler page cache: no run used it for mik.pool.idle-release-ms.");
+            }
             if (!released.isEmpty()) {
                 LOG.fine(() -> "Released the ready instances of idle modules " + released + ".");
             }

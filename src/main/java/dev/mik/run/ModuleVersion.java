@@ -79,7 +79,7 @@ public final class ModuleVersion {
 
     private PreparedInstance prepare(long memoryMaxBytes, MemoryPool.Reservation reservation) {
         try {
-            return PreparedInstance.prepare(compiled, memoryMaxBytes, reservation);
+            return PreparedInstance.prepare(compiled, memoryMaxBytes, reservation, memory.pages());
         } catch (RuntimeException | Error e) {
             reservation.close();
             throw e;

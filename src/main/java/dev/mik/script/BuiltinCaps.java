@@ -110,6 +110,11 @@ final class BuiltinCaps {
           function tick() { ticker.tick(); }
           // on entry to every builtin whose work grows with its input: a tripped run stops, the budget is read
           function enter() { ticker.enter(); }
+          // the same for a builtin about to allocate about this many bytes: the memory pool must cover them first,
+          // so many runs making large strings at once cannot hold more heap together than the pool
+          function enterAhead(bytes) { ticker.enterAhead(bytes); }
+          // what a call may allocate, from its string operands: a flattened copy (2 bytes a character) and a result
+          function textBytes(v) { return typeof v === 'string' ? 2 * v.length : 0; }
           function limit(what, size, cap) {
             if (size > cap) { throw new RangeError(what + ': ' + size + ' exceeds the sandbox limit of ' + cap); }
             return size;
@@ -302,6 +307,7 @@ final class BuiltinCaps {
           }
           function caseMapped(self, upper, what) {
             var s = toStringFor(self, what);
+            enterAhead(2 * textBytes(s));
             var mapped = upper ? ticker.upperCase(s, MAX_STRING) : ticker.lowerCase(s, MAX_STRING);
             if (mapped === null) {
               throw new RangeError(what + ': the result would exceed the sandbox limit of ' + MAX_STRING);
@@ -312,6 +318,7 @@ final class BuiltinCaps {
             var n = floor(+count) || 0;
             if (n < 0 || n === Infinity) { throw new RangeError(what + ': invalid count ' + count); }
             limit(what + ' result length', s.length * n, MAX_STRING);
+            enterAhead(3 * s.length * n);
             var out = '', piece = s;
             while (n > 0) {
               tick();
@@ -368,6 +375,8 @@ final class BuiltinCaps {
             },
             match: function match(regexp) {
               var s = toStringFor(this, 'match');
+              // a flattened copy, and a string of ~48 bytes for every match
+              enterAhead(textBytes(s) + 48 * min(s.length, MAX_MATCHES));
               var re = isRegExp(regexp) ? regexp : regexp === undefined ? new SafeRegExp() : new SafeRegExp(regexp);
               if (!re.global) { return callWith(nativeMatch, s, re); }
               // every match is a string of its own: counted as the engine finds them
@@ -391,7 +400,9 @@ final class BuiltinCaps {
             trimStart: function trimStart() { return toStringFor(this, 'trimStart').replace(/^\\s+/, ''); },
             trimEnd: function trimEnd() { return toStringFor(this, 'trimEnd').replace(/\\s+$/, ''); },
             replace: function replace(pattern, replacement) {
-              return boundedReplace(toStringFor(this, 'replace'), pattern, replacement, 'replace result length');
+              var s = toStringFor(this, 'replace');
+              enterAhead(2 * textBytes(s));
+              return boundedReplace(s, pattern, replacement, 'replace result length');
             },
             replaceAll: function replaceAll(search, replacement) {
               var s = toStringFor(this, 'replaceAll');
@@ -406,6 +417,7 @@ final class BuiltinCaps {
             split: function split(separator, count) {
               var s = toStringFor(this, 'split');
               var most = count === undefined ? MAX_ARRAY + 1 : min(count >>> 0, MAX_ARRAY + 1);
+              enterAhead(textBytes(s) + 48 * min(s.length + 1, most));
               var parts = typeof separator === 'string' && separator.length > LONG_STRING_SEARCH
                   ? splitLinear(s, separator, most) : callWith(nativeSplit, s, separator, most);
               limit('split result length', parts.length, MAX_ARRAY);
@@ -675,7 +687,10 @@ final class BuiltinCaps {
           function entryChecked(original, variadic) {
             return variadic
               ? function () { enter(); return invoke(original, this, arguments); }
-              : function (a, b) { enter(); return callWith(original, this, a, b); };
+              : function (a, b) {
+                enterAhead(2 * (textBytes(this) + textBytes(a) + textBytes(b)));
+                return callWith(original, this, a, b);
+              };
           }
           // new with the arguments of a call: a constructor like Date answers a plain call differently. Up to
           // Date's seven without an array; more through a bound function (apply has capped their number)

@@ -25,6 +25,11 @@ public final class GuardTicker {
         RunGuard.checkCurrent();
     }
 
+    /** {@link #enter()} for a builtin that may allocate about {@code aheadBytes}: the pool must cover them first. */
+    public void enterAhead(double aheadBytes) {
+        RunGuard.checkCurrent(aheadBytes >= Long.MAX_VALUE ? Long.MAX_VALUE : aheadBytes > 0 ? (long) aheadBytes : 0);
+    }
+
     public int indexOf(String s, String pattern, int from) {
         return LinearText.indexOf(s, pattern, from);
     }

@@ -346,14 +346,31 @@ public final class RunGuard {
      * allocating builtins stops within one call of the budget, and a tripped run cannot start one more.
      */
     public void enterBuiltin() {
+        enterBuiltin(0);
+    }
+
+    /**
+     * Like {@link #enterBuiltin()}, and the pool must also cover what the run allocated so far plus
+     * {@code aheadBytes}, what the builtin about to run may allocate: a call that would need more than the pool can
+     * give stops the run ({@code MEMORY}) before it allocates, so many runs making large strings at once cannot
+     * take more heap together than the pool holds. The estimate is capped at the run's allocation budget.
+     */
+    public void enterBuiltin(long aheadBytes) {
         if (tripped == null && !inHost) {
             if (System.nanoTime() - deadline > 0) {
                 trip(AbortReason.TIMEOUT);
             } else {
                 long allocated = THREADS.getCurrentThreadAllocatedBytes();
-                if (allocated >= 0 && allocationBase >= 0
-                        && allocated - allocationBase - hostAllocated > allocationLimit) {
-                    trip(AbortReason.ALLOCATION);
+                if (allocated >= 0 && allocationBase >= 0) {
+                    long used = allocated - allocationBase - hostAllocated;
+                    if (used > allocationLimit) {
+                        trip(AbortReason.ALLOCATION);
+                    } else {
+                        long needed = Math.min(used + Math.max(0, aheadBytes), allocationLimit);
+                        if (needed > covered && !coverNextStep(needed)) {
+                            trip(AbortReason.MEMORY);
+                        }
+                    }
                 }
             }
         }
@@ -364,9 +381,14 @@ public final class RunGuard {
 
     /** {@link #enterBuiltin()} of the run on this thread, if any (mik's ConsString has no guard at hand). */
     public static void checkCurrent() {
+        checkCurrent(0);
+    }
+
+    /** {@link #enterBuiltin(long)} of the run on this thread, if any. */
+    public static void checkCurrent(long aheadBytes) {
         RunGuard guard = CURRENT.get();
         if (guard != null) {
-            guard.enterBuiltin();
+            guard.enterBuiltin(aheadBytes);
         }
     }
 }

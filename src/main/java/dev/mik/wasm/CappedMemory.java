@@ -1,10 +1,8 @@
 package dev.mik.wasm;
 
-import com.dylibso.chicory.runtime.ByteBufferMemory;
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Memory;
 import com.dylibso.chicory.wasm.types.DataSegment;
-import com.dylibso.chicory.wasm.types.MemoryLimits;
 
 /**
  * A guest's linear memory whose growth is paid for from its instance's {@link MemoryAccount}: a grow the account
@@ -20,12 +18,12 @@ final class CappedMemory implements Memory {
     private final MemoryAccount account;
 
     /**
-     * @param limits               the memory's limits with its maximum lowered to the instance's cap (Chicory makes a
-     *                             page directory as large as the maximum, up front)
+     * @param delegate             the memory itself, its maximum lowered to the instance's cap (it makes a page
+     *                             directory as large as the maximum, up front)
      * @param declaredMaximumPages the maximum the module itself declared
      */
-    CappedMemory(MemoryLimits limits, int declaredMaximumPages, MemoryAccount account) {
-        this.delegate = new ByteBufferMemory(limits);
+    CappedMemory(Memory delegate, int declaredMaximumPages, MemoryAccount account) {
+        this.delegate = delegate;
         this.declaredMaximumPages = declaredMaximumPages;
         this.account = account;
     }

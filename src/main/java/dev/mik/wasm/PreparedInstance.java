@@ -1,9 +1,11 @@
 package dev.mik.wasm;
 
+import com.dylibso.chicory.runtime.ByteBufferMemory;
 import com.dylibso.chicory.runtime.ChicoryInterruptedException;
 import com.dylibso.chicory.runtime.HostFunction;
 import com.dylibso.chicory.runtime.ImportValues;
 import com.dylibso.chicory.runtime.Instance;
+import com.dylibso.chicory.runtime.Memory;
 import com.dylibso.chicory.runtime.TrapException;
 import com.dylibso.chicory.runtime.WasmFunctionHandle;
 import com.dylibso.chicory.wasi.WasiExitException;
@@ -13,6 +15,8 @@ import com.dylibso.chicory.wasm.types.MemoryLimits;
 import dev.mik.memory.MemoryPool;
 
 import java.io.ByteArrayInputStream;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -45,13 +49,16 @@ public final class PreparedInstance {
     private final MemoryAccount account;
     private final long memoryMaxBytes;
     private final WasmFunctionHandle[] wasi;
+    private final List<PagedMemory> memories;
     private final AtomicBoolean used = new AtomicBoolean();
 
-    private PreparedInstance(Instance instance, MemoryAccount account, long memoryMaxBytes, WasmFunctionHandle[] wasi) {
+    private PreparedInstance(Instance instance, MemoryAccount account, long memoryMaxBytes, WasmFunctionHandle[] wasi,
+                             List<PagedMemory> memories) {
         this.instance = instance;
         this.account = account;
         this.memoryMaxBytes = memoryMaxBytes;
         this.wasi = wasi;
+        this.memories = memories;
     }
 
     /** The memory cap this instance was made with; an instance made under an older setting is not used. */
@@ -89,6 +96,15 @@ public final class PreparedInstance {
      */
     public static PreparedInstance prepare(CompiledModule compiled, long memoryMaxBytes,
                                            MemoryPool.Reservation reservation) {
+        return prepare(compiled, memoryMaxBytes, reservation, PageCache.none());
+    }
+
+    /**
+     * Like {@link #prepare(CompiledModule, long, MemoryPool.Reservation)}, with the pages of unshared memories taken
+     * from {@code pages} and given back to it by {@link #release}.
+     */
+    public static PreparedInstance prepare(CompiledModule compiled, long memoryMaxBytes,
+                                           MemoryPool.Reservation reservation, PageCache pages) {
         long initial = initialBytes(compiled, memoryMaxBytes);
         if (reservation.held() < initial) {
             throw new IllegalArgumentException("the reservation holds " + reservation.held() + " bytes, the instance "
@@ -103,20 +119,38 @@ public final class PreparedInstance {
                     (instance, args) -> wasi[index].apply(instance, args));
         }
         MemoryAccount account = new MemoryAccount(reservation, memoryMaxBytes);
+        List<PagedMemory> memories = new ArrayList<>();
         Instance instance = Instance.builder(compiled.module())
                 .withImportValues(ImportValues.builder().addFunction(forwarding).build())
                 .withMachineFactory(compiled.machineFactory())
-                .withMemoryFactory(declared -> new CappedMemory(new MemoryLimits(declared.initialPages(),
-                        InstanceFootprint.maximumPagesUnder(declared.maximumPages(), memoryMaxBytes),
-                        declared.shared()), declared.maximumPages(), account))
+                .withMemoryFactory(declared -> new CappedMemory(memory(declared, memoryMaxBytes, pages, memories),
+                        declared.maximumPages(), account))
                 .withStart(false)
                 .build();
-        return new PreparedInstance(instance, account, memoryMaxBytes, wasi);
+        return new PreparedInstance(instance, account, memoryMaxBytes, wasi, List.copyOf(memories));
     }
 
-    /** Gives this instance's memory back to the pool; call it once the instance is no longer wanted. Idempotent. */
+    /** An unshared memory is made of recycled pages; a shared one (threads) is Chicory's own. */
+    private static Memory memory(MemoryLimits declared, long memoryMaxBytes, PageCache pages,
+                                 List<PagedMemory> made) {
+        int maximum = InstanceFootprint.maximumPagesUnder(declared.maximumPages(), memoryMaxBytes);
+        if (declared.shared()) {
+            return new ByteBufferMemory(new MemoryLimits(declared.initialPages(), maximum, true));
+        }
+        PagedMemory memory = new PagedMemory(declared.initialPages(), maximum, pages);
+        made.add(memory);
+        return memory;
+    }
+
+    /**
+     * Gives this instance's memory back to the pool and its pages to the page cache; call it once the instance is no
+     * longer wanted and its run, if any, has ended (the pages are handed to other runs). Idempotent.
+     */
     public void release() {
         account.close();
+        for (PagedMemory memory : memories) {
+            memory.recycle();
+        }
     }
 
     /**

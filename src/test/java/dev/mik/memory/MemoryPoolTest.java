@@ -157,4 +157,105 @@ class MemoryPoolTest {
         assertTrue(peak.get() <= capacity, "never more than the capacity out: " + peak.get());
         assertTrue(pool.refusals() > 0, "the storm was big enough to be refused sometimes");
     }
+
+    /** Memory kept for later (as freed pages are): given up on demand, never counted as a run's. */
+    private static final class Keeper {
+        private final MemoryPool.Reservation held;
+        private final long most;
+
+        Keeper(MemoryPool pool, long most) {
+            this.held = pool.reclaimWith(this::reclaim);
+            this.most = most;
+        }
+
+        synchronized void keep(long bytes) {
+            if (held.held() + bytes <= most) {
+                held.grow(bytes);
+            }
+        }
+
+        synchronized long reclaim(long bytes) {
+            long freed = Math.min(bytes, held.held());
+            held.resize(held.held() - freed);
+            return freed;
+        }
+    }
+
+    @Test
+    void keptMemoryIsGivenUpBeforeAnyoneIsRefused() {
+        MemoryPool pool = new MemoryPool(100);
+        Keeper keeper = new Keeper(pool, 100);
+        keeper.keep(90);
+        assertEquals(90, pool.kept());
+        assertEquals(0, pool.inUse());
+        MemoryPool.Reservation run = pool.tryReserve(50);
+        assertNotNull(run, "the keeper let go of what was missing");
+        assertEquals(50, pool.kept());
+        assertTrue(run.grow(50), "and again for a growth");
+        assertEquals(0, pool.kept());
+        assertEquals(100, pool.inUse());
+        assertNull(pool.tryReserve(1), "nothing kept is left to give");
+        assertEquals(1, pool.refusals(), "a refusal the keeper could cover was not counted as one");
+    }
+
+    @Test
+    void keptMemoryNeverTakesWhatAWaitingRunIsAbout() throws Exception {
+        MemoryPool pool = new MemoryPool(100);
+        Keeper keeper = new Keeper(pool, 100);
+        MemoryPool.Reservation first = pool.tryReserve(100);
+        ExecutorService executor = Executors.newSingleThreadExecutor();
+        try {
+            Future<MemoryPool.Reservation> waiting = executor.submit(() -> pool.reserve(60, 5_000));
+            while (!pool.hasWaiters()) {
+                Thread.sleep(1);
+            }
+            first.close();
+            keeper.keep(100);
+            MemoryPool.Reservation second = waiting.get(5, TimeUnit.SECONDS);
+            assertNotNull(second, "the run that waited got its bytes, kept memory or not");
+            assertEquals(60, pool.inUse());
+        } finally {
+            executor.shutdownNow();
+        }
+    }
+
+    /** The storm again with a keeper that keeps what every run gives back: never overcommitted, nothing leaked. */
+    @Test
+    void aStormWithKeptMemoryNeverOvercommitsAndLeavesOnlyWhatIsKept() throws Exception {
+        long capacity = 1_000_000;
+        MemoryPool pool = new MemoryPool(capacity);
+        Keeper keeper = new Keeper(pool, capacity / 2);
+        AtomicLong peak = new AtomicLong();
+        ExecutorService executor = Executors.newFixedThreadPool(8);
+        List<Future<?>> futures = new ArrayList<>();
+        for (int t = 0; t < 8; t++) {
+            Random random = new Random(1130 + t);
+            futures.add(executor.submit(() -> {
+                for (int run = 0; run < 1_250; run++) {
+                    long used = 0;
+                    try (MemoryPool.Reservation reservation = pool.reserve(random.nextInt(50_000), 5)) {
+                        if (reservation == null) {
+                            continue;
+                        }
+                        for (int step = 0; step < 5 && reservation.grow(random.nextInt(100_000)); step++) {
+                            peak.accumulateAndGet(pool.reserved(), Math::max);
+                        }
+                        used = reservation.held();
+                    }
+                    keeper.keep(used);
+                }
+                return null;
+            }));
+        }
+        for (Future<?> future : futures) {
+            future.get(60, TimeUnit.SECONDS);
+        }
+        executor.shutdownNow();
+        assertTrue(peak.get() <= capacity, "never more than the capacity out: " + peak.get());
+        assertEquals(0, pool.inUse(), "no run holds anything");
+        assertEquals(pool.kept(), pool.reserved(), "only kept memory is reserved");
+        assertTrue(pool.kept() > 0, "the keeper kept something");
+        keeper.reclaim(Long.MAX_VALUE);
+        assertEquals(0, pool.reserved());
+    }
 }

@@ -21,15 +21,23 @@ final class HandlerFixtures {
     private HandlerFixtures() {
     }
 
-    /** Handler memory over {@code pool} whose admission does not wait: a full pool is a 503 at once. */
+    /**
+     * Handler memory over {@code pool} whose admission does not wait (a full pool is a 503 at once), with a page cache
+     * that may keep the whole pool: what runs hold is {@link MemoryPool#inUse()}.
+     */
     static HandlerMemory memory(MemoryPool pool) {
+        return memory(pool, pool.capacity());
+    }
+
+    /** Like {@link #memory(MemoryPool)}, with a page cache that keeps at most {@code pageCacheBytes}. */
+    static HandlerMemory memory(MemoryPool pool, long pageCacheBytes) {
         return new HandlerMemory(pool, (bytes, module) -> {
             MemoryPool.Reservation reservation = pool.tryReserve(bytes);
             if (reservation == null) {
                 throw ProblemException.retryLater(ProblemType.OVERLOADED, "the test pool is full", 1);
             }
             return reservation;
-        });
+        }, pageCacheBytes);
     }
 
     /** {@code src/test/wasm/<fixture>.wasm} as a module version (or {@code handlers/<fixture>.wasm} if not there). */

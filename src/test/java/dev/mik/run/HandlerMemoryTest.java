@@ -67,10 +67,10 @@ class HandlerMemoryTest {
     /** A timed-out run gives its memory back when its thread leaves the guest, a moment after the 504. */
     private static void awaitReserved(MemoryPool pool, long expected) throws InterruptedException {
         long deadline = System.nanoTime() + 10_000_000_000L;
-        while (pool.reserved() != expected && System.nanoTime() < deadline) {
+        while (pool.inUse() != expected && System.nanoTime() < deadline) {
             Thread.sleep(5);
         }
-        assertEquals(expected, pool.reserved(), "bytes still reserved");
+        assertEquals(expected, pool.inUse(), "bytes still reserved");
     }
 
     @Test
@@ -104,6 +104,39 @@ class HandlerMemoryTest {
         }
     }
 
+    /**
+     * Instances run on pages earlier runs used and dirtied: {@code snoop} counts the non-zero bytes above its heap
+     * base and in the 4 MiB it grows into, then writes 0xA5 over all of it. 400 runs, eight at a time, beside hogs
+     * that fill pages of their own, all answer exactly what a run on new pages answers, and the pages really were
+     * reused.
+     */
+    @Test
+    void aRunOnRecycledPagesSeesNothingOfEarlierRuns() throws Exception {
+        MemoryPool fresh = new MemoryPool(256 * MIB);
+        ModuleVersion alone = HandlerFixtures.version("snoop", HandlerFixtures.memory(fresh, 0));
+        String expected = new String(runner.run(alone, HandlerFixtures.get("snoop", ""), TIMEOUT_MS, CAP,
+                RESPONSE_MAX).body(), java.nio.charset.StandardCharsets.US_ASCII).trim();
+        assertTrue(expected.startsWith("nonzero="), expected);
+        MemoryPool pool = new MemoryPool(256 * MIB);
+        HandlerMemory memory = HandlerFixtures.memory(pool);
+        ModuleVersion snoop = HandlerFixtures.version("snoop", memory);
+        ModuleVersion hog = HandlerFixtures.version("hog", memory);
+        List<String> answers = concurrently(8, 400, i -> {
+            if (i % 50 == 0) {
+                return "hog " + status(hog, "", TIMEOUT_MS);
+            }
+            HandlerResponse response = runner.run(snoop, HandlerFixtures.get("snoop", ""), TIMEOUT_MS, CAP,
+                    RESPONSE_MAX);
+            return new String(response.body(), java.nio.charset.StandardCharsets.US_ASCII).trim();
+        });
+        for (String answer : answers) {
+            assertTrue(answer.startsWith("hog 500") || answer.equals(expected), answer + ", on new pages: " + expected);
+        }
+        assertTrue(memory.pages().reused() > 1_000, "pages reused: " + memory.pages().reused());
+        awaitReserved(pool, 0);
+        assertEquals(memory.pages().bytes(), pool.kept(), "the pool's kept bytes are the cache's pages");
+    }
+
     /** Four memories of 80 MiB: refused under a 256 MiB cap though each alone is far below it; fine under 512 MiB. */
     @Test
     void allMemoriesOfAnInstanceShareOneCap() throws Exception {
@@ -126,7 +159,7 @@ class HandlerMemoryTest {
         AtomicLong seen = new AtomicLong();
         Thread watcher = new Thread(() -> {
             while (!Thread.currentThread().isInterrupted()) {
-                seen.accumulateAndGet(pool.reserved(), Math::max);
+                seen.accumulateAndGet(pool.inUse(), Math::max);
             }
         });
         watcher.start();
@@ -203,13 +236,13 @@ class HandlerMemoryTest {
 
         hello.refill(2, CAP, 512 * MIB);
         assertEquals(2 * footprint, memory.readyBytes());
-        assertEquals(2 * footprint, pool.reserved());
+        assertEquals(2 * footprint, pool.inUse());
 
         PreparedInstance taken = hello.take(CAP);
         assertEquals(footprint, memory.readyBytes(), "a taken instance leaves the ready share");
-        assertEquals(2 * footprint, pool.reserved(), "but keeps its reservation until released");
+        assertEquals(2 * footprint, pool.inUse(), "but keeps its reservation until released");
         taken.release();
-        assertEquals(footprint, pool.reserved());
+        assertEquals(footprint, pool.inUse());
 
         hello.refill(3, CAP, footprint + footprint / 2);
         assertEquals(footprint, memory.readyBytes(), "the ready ceiling stops the refill");
@@ -217,12 +250,12 @@ class HandlerMemoryTest {
         assertTrue(!hello.releaseIfIdle(System.nanoTime(), 60_000_000_000L), "not idle yet");
         assertTrue(hello.releaseIfIdle(System.nanoTime() + 61_000_000_000L, 60_000_000_000L));
         assertEquals(0, memory.readyBytes());
-        assertEquals(0, pool.reserved());
+        assertEquals(0, pool.inUse());
 
         hello.refill(2, CAP, 512 * MIB);
         hello.retire();
         hello.refill(2, CAP, 512 * MIB);
-        assertEquals(0, pool.reserved(), "a retired version holds nothing and makes nothing");
+        assertEquals(0, pool.inUse(), "a retired version holds nothing and makes nothing");
     }
 
     @Test
@@ -233,7 +266,7 @@ class HandlerMemoryTest {
         MemoryPool.Reservation everything = pool.tryReserve(512 * MIB);
         hello.refill(2, CAP, 512 * MIB);
         assertEquals(0, memory.readyBytes());
-        assertEquals(512 * MIB, pool.reserved());
+        assertEquals(512 * MIB, pool.inUse());
         everything.close();
         assertEquals(200, status(hello, "", TIMEOUT_MS));
         awaitReserved(pool, 0);
@@ -248,9 +281,9 @@ class HandlerMemoryTest {
         hello.refill(2, CAP / 2, 512 * MIB);
         PreparedInstance taken = hello.take(CAP);
         assertEquals(0, memory.readyBytes());
-        assertEquals(PreparedInstance.initialBytes(hello.compiled(), CAP), pool.reserved());
+        assertEquals(PreparedInstance.initialBytes(hello.compiled(), CAP), pool.inUse());
         taken.release();
-        assertEquals(0, pool.reserved());
+        assertEquals(0, pool.inUse());
     }
 
     @Test
@@ -258,7 +291,7 @@ class HandlerMemoryTest {
         MemoryPool pool = new MemoryPool(512 * MIB);
         ModuleVersion unlinkable = HandlerFixtures.version("unlinkable", HandlerFixtures.memory(pool));
         assertThrows(RuntimeException.class, () -> unlinkable.take(CAP));
-        assertEquals(0, pool.reserved());
+        assertEquals(0, pool.inUse());
         assertEquals(500, status(unlinkable, "", TIMEOUT_MS));
         awaitReserved(pool, 0);
     }

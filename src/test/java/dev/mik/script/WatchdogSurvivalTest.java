@@ -138,6 +138,37 @@ class WatchdogSurvivalTest {
         }
     }
 
+    /**
+     * Straight-line calls that each make a large string: the pool is asked for what each call may allocate before it
+     * runs, so the run stops before the call that would not fit rather than after it allocated.
+     */
+    @Test
+    void aLargeBuiltinCallThePoolCannotCoverStopsBeforeItAllocates() throws Exception {
+        long pool = 24L << 20;
+        AtomicLong asked = new AtomicLong();
+        AllocationAccount account = bytes -> {
+            asked.accumulateAndGet(bytes, Math::max);
+            return bytes <= pool;
+        };
+        CompiledScript script = fixture.compile("export default function (input) {\n"
+                + "  var u = 'X'.repeat(4000000);\n"
+                + "  var a = u.toLowerCase(), b = u.toLowerCase(), c = u.toLowerCase(), d = u.toLowerCase();\n"
+                + "  return a.length + b.length + c.length + d.length;\n}");
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long before = threads.getCurrentThreadAllocatedBytes();
+        ScriptAbortedException aborted = assertThrows(ScriptAbortedException.class, () -> fixture.sandbox.run(script,
+                "{}", SandboxFixture.REQUEST, fixture.host, fixture.console,
+                new ScriptLimits(10_000, 1L << 30, 10), account));
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        assertEquals(AbortReason.MEMORY, aborted.getReason());
+        assertTrue(allocated < pool, "the run allocated " + allocated + " bytes, the pool covers " + pool);
+        assertTrue(asked.get() > pool, "asked " + asked.get());
+        AllocationAccount roomy = bytes -> true;
+        assertTrue(fixture.sandbox.run(script, "{}", SandboxFixture.REQUEST, fixture.host, fixture.console,
+                new ScriptLimits(10_000, 1L << 30, 10), roomy).json().contains("16000000"), "with room it runs");
+    }
+
     @Test
     void aRunWhoseAllocationThePoolCannotCoverStopsWithinOneStep() throws Exception {
         long pool = 16L << 20;

@@ -98,7 +98,7 @@ class InstanceFootprintTest {
             PreparedInstance prepared = PreparedInstance.prepare(compiled, cap, reservation);
             assertEquals(footprint, prepared.heldBytes());
             prepared.release();
-            assertEquals(0, pool.reserved());
+            assertEquals(0, pool.inUse());
         }
         assertTrue(refusedCount > 20 && refusedCount < 280, "the corpus should hold both kinds: " + refusedCount);
     }

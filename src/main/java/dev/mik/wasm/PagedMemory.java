@@ -1,0 +1,405 @@
+package dev.mik.wasm;
+
+import com.dylibso.chicory.runtime.ConstantEvaluators;
+import com.dylibso.chicory.runtime.Instance;
+import com.dylibso.chicory.runtime.Memory;
+import com.dylibso.chicory.runtime.WasmRuntimeException;
+import com.dylibso.chicory.wasm.ChicoryException;
+import com.dylibso.chicory.wasm.UninstantiableException;
+import com.dylibso.chicory.wasm.types.ActiveDataSegment;
+import com.dylibso.chicory.wasm.types.DataSegment;
+import com.dylibso.chicory.wasm.types.PassiveDataSegment;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import java.util.function.Function;
+
+/**
+ * A guest's (unshared) linear memory, kept as 64 KiB pages taken from a {@link PageCache} and handed back to it when
+ * the instance is done ({@link #recycle}). A guest that grows to tens of megabytes and stops would otherwise leave
+ * that many megabytes of garbage behind, which the collector has to copy while the guest runs and reclaim after it
+ * stopped; recycled pages stay where they are and are used again by the next run. Every page is zeroed when it is
+ * taken, so a run sees only its own module's data segments and zeros.
+ *
+ * <p>Used by one thread at a time (the run's); slots at and above {@link #pages()} are always empty, so an access
+ * there fails like any out-of-bounds access. Multi-byte values are little-endian, as WebAssembly defines them.
+ */
+final class PagedMemory implements Memory {
+
+    private static final int PAGE = InstanceFootprint.PAGE_BYTES;
+    private static final int SHIFT = Integer.numberOfTrailingZeros(PAGE);
+    private static final int MASK = PAGE - 1;
+    private static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle FLOAT = MethodHandles.byteArrayViewVarHandle(float[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle DOUBLE =
+            MethodHandles.byteArrayViewVarHandle(double[].class, ByteOrder.LITTLE_ENDIAN);
+
+    private final PageCache cache;
+    private final int initialPages;
+    private final byte[][] pages;
+    private int size;
+    private DataSegment[] segments;
+
+    /**
+     * @param maximumPages the most pages this memory may grow to: the module's maximum lowered to the instance's cap
+     */
+    PagedMemory(int initialPages, int maximumPages, PageCache cache) {
+        if (initialPages < 0 || maximumPages < initialPages || maximumPages > RUNTIME_MAX_PAGES) {
+            throw new IllegalArgumentException("a memory of " + initialPages + " pages growing to " + maximumPages);
+        }
+        this.cache = cache;
+        this.initialPages = initialPages;
+        this.pages = new byte[maximumPages][];
+        for (int i = 0; i < initialPages; i++) {
+            pages[i] = cache.take();
+        }
+        this.size = initialPages;
+    }
+
+    /** Gives every page back to the cache; the memory is empty afterwards and any access to it fails. */
+    void recycle() {
+        int held = size;
+        size = 0;
+        cache.give(pages, held);
+        Arrays.fill(pages, 0, held, null);
+    }
+
+    @Override
+    public int pages() {
+        return size;
+    }
+
+    @Override
+    public int grow(int more) {
+        int before = size;
+        if (more < 0 || more > pages.length - before) {
+            return -1;
+        }
+        for (int i = before; i < before + more; i++) {
+            pages[i] = cache.take();
+        }
+        size = before + more;
+        return before;
+    }
+
+    @Override
+    public int initialPages() {
+        return initialPages;
+    }
+
+    @Override
+    public int maximumPages() {
+        return pages.length;
+    }
+
+    @Override
+    public boolean shared() {
+        return false;
+    }
+
+    @Override
+    @SuppressWarnings("removal")
+    public Object lock(int address) {
+        return new Object(); // nothing else can see an unshared memory
+    }
+
+    @Override
+    @SuppressWarnings("removal")
+    public int waitOn(int address, int expected, long timeout) {
+        throw new ChicoryException("Attempt to wait on a non-shared memory, not supported.");
+    }
+
+    @Override
+    @SuppressWarnings("removal")
+    public int waitOn(int address, long expected, long timeout) {
+        throw new ChicoryException("Attempt to wait on a non-shared memory, not supported.");
+    }
+
+    @Override
+    @SuppressWarnings("removal")
+    public int notify(int address, int maxThreads) {
+        return 0;
+    }
+
+    @Override
+    public void initialize(Instance instance, DataSegment[] dataSegments) {
+        initialize(instance, dataSegments, 0);
+    }
+
+    @Override
+    public void initialize(Instance instance, DataSegment[] dataSegments, int memoryIndex) {
+        this.segments = dataSegments;
+        if (dataSegments == null) {
+            return;
+        }
+        for (DataSegment segment : dataSegments) {
+            if (segment instanceof ActiveDataSegment active) {
+                if (active.index() == memoryIndex) {
+                    int at = (int) ConstantEvaluators.computeConstantValue(instance, active.offsetInstructions())[0];
+                    checkRange(at, active.data().length, bytes(), UninstantiableException::new);
+                    write(at, active.data(), 0, active.data().length);
+                }
+            } else if (!(segment instanceof PassiveDataSegment)) {
+                throw new ChicoryException("Data segment should be active or passive: " + segment);
+            }
+        }
+    }
+
+    @Override
+    public void initPassiveSegment(int segmentId, int dest, int offset, int size) {
+        write(dest, segments[segmentId].data(), offset, size);
+    }
+
+    @Override
+    public void drop(int segment) {
+        segments[segment] = PassiveDataSegment.EMPTY;
+    }
+
+    @Override
+    public void write(int addr, byte[] data, int offset, int length) {
+        checkRange(offset, length, data.length, WasmRuntimeException::new);
+        checkRange(addr, length, bytes(), WasmRuntimeException::new);
+        while (length > 0) {
+            int within = addr & MASK;
+            int chunk = Math.min(length, PAGE - within);
+            System.arraycopy(data, offset, pages[addr >>> SHIFT], within, chunk);
+            addr += chunk;
+            offset += chunk;
+            length -= chunk;
+        }
+    }
+
+    @Override
+    public byte[] readBytes(int addr, int length) {
+        checkRange(addr, length, bytes(), WasmRuntimeException::new);
+        byte[] out = new byte[length];
+        int done = 0;
+        while (done < length) {
+            int within = (addr + done) & MASK;
+            int chunk = Math.min(length - done, PAGE - within);
+            System.arraycopy(pages[(addr + done) >>> SHIFT], within, out, done, chunk);
+            done += chunk;
+        }
+        return out;
+    }
+
+    @Override
+    public byte read(int addr) {
+        try {
+            return pages[addr >>> SHIFT][addr & MASK];
+        } catch (RuntimeException e) {
+            throw outOfBounds(addr, 1);
+        }
+    }
+
+    @Override
+    public void writeByte(int addr, byte data) {
+        try {
+            pages[addr >>> SHIFT][addr & MASK] = data;
+        } catch (RuntimeException e) {
+            throw outOfBounds(addr, 1);
+        }
+    }
+
+    @Override
+    public short readShort(int addr) {
+        if ((addr & MASK) <= PAGE - 2) {
+            return (short) SHORT.get(page(addr, 2), addr & MASK);
+        }
+        return (short) straddling(addr, 2);
+    }
+
+    @Override
+    public void writeShort(int addr, short data) {
+        if ((addr & MASK) <= PAGE - 2) {
+            SHORT.set(page(addr, 2), addr & MASK, data);
+        } else {
+            straddle(addr, 2, data);
+        }
+    }
+
+    @Override
+    public long readU16(int addr) {
+        return readShort(addr) & 0xFFFFL;
+    }
+
+    @Override
+    public int readInt(int addr) {
+        if ((addr & MASK) <= PAGE - 4) {
+            return (int) INT.get(page(addr, 4), addr & MASK);
+        }
+        return (int) straddling(addr, 4);
+    }
+
+    @Override
+    public void writeI32(int addr, int data) {
+        if ((addr & MASK) <= PAGE - 4) {
+            INT.set(page(addr, 4), addr & MASK, data);
+        } else {
+            straddle(addr, 4, data);
+        }
+    }
+
+    @Override
+    public long readLong(int addr) {
+        if ((addr & MASK) <= PAGE - 8) {
+            return (long) LONG.get(page(addr, 8), addr & MASK);
+        }
+        return straddling(addr, 8);
+    }
+
+    @Override
+    public void writeLong(int addr, long data) {
+        if ((addr & MASK) <= PAGE - 8) {
+            LONG.set(page(addr, 8), addr & MASK, data);
+        } else {
+            straddle(addr, 8, data);
+        }
+    }
+
+    @Override
+    public float readFloat(int addr) {
+        if ((addr & MASK) <= PAGE - 4) {
+            return (float) FLOAT.get(page(addr, 4), addr & MASK);
+        }
+        return Float.intBitsToFloat((int) straddling(addr, 4));
+    }
+
+    @Override
+    public long readF32(int addr) {
+        return readInt(addr);
+    }
+
+    @Override
+    public void writeF32(int addr, float data) {
+        if ((addr & MASK) <= PAGE - 4) {
+            FLOAT.set(page(addr, 4), addr & MASK, data);
+        } else {
+            straddle(addr, 4, Float.floatToRawIntBits(data));
+        }
+    }
+
+    @Override
+    public double readDouble(int addr) {
+        if ((addr & MASK) <= PAGE - 8) {
+            return (double) DOUBLE.get(page(addr, 8), addr & MASK);
+        }
+        return Double.longBitsToDouble(straddling(addr, 8));
+    }
+
+    @Override
+    public long readF64(int addr) {
+        return readLong(addr);
+    }
+
+    @Override
+    public void writeF64(int addr, double data) {
+        if ((addr & MASK) <= PAGE - 8) {
+            DOUBLE.set(page(addr, 8), addr & MASK, data);
+        } else {
+            straddle(addr, 8, Double.doubleToRawLongBits(data));
+        }
+    }
+
+    @Override
+    public void zero() {
+        fill((byte) 0, 0, bytes());
+    }
+
+    @Override
+    public void fill(byte value, int fromIndex, int toIndex) {
+        int addr = fromIndex;
+        int left = toIndex - fromIndex;
+        checkRange(addr, left, bytes(), WasmRuntimeException::new);
+        while (left > 0) {
+            int within = addr & MASK;
+            int chunk = Math.min(left, PAGE - within);
+            Arrays.fill(pages[addr >>> SHIFT], within, within + chunk, value);
+            addr += chunk;
+            left -= chunk;
+        }
+    }
+
+    @Override
+    public void copy(int dest, int src, int length) {
+        checkRange(dest, length, bytes(), WasmRuntimeException::new);
+        checkRange(src, length, bytes(), WasmRuntimeException::new);
+        if (dest > src && dest < src + length) {
+            // overlapping with the target after the source: copy from the end, or the source is overwritten first
+            int end = length;
+            while (end > 0) {
+                int chunk = Math.min(end, Math.min(inPageBefore(dest + end), inPageBefore(src + end)));
+                end -= chunk;
+                System.arraycopy(pages[(src + end) >>> SHIFT], (src + end) & MASK, pages[(dest + end) >>> SHIFT],
+                        (dest + end) & MASK, chunk);
+            }
+        } else {
+            int done = 0;
+            while (done < length) {
+                int chunk = Math.min(length - done,
+                        PAGE - Math.max((dest + done) & MASK, (src + done) & MASK));
+                System.arraycopy(pages[(src + done) >>> SHIFT], (src + done) & MASK, pages[(dest + done) >>> SHIFT],
+                        (dest + done) & MASK, chunk);
+                done += chunk;
+            }
+        }
+    }
+
+    /** Bytes of the page that ends at {@code end} (exclusive) lying before it: 1 to a whole page. */
+    private static int inPageBefore(int end) {
+        int within = end & MASK;
+        return within == 0 ? PAGE : within;
+    }
+
+    private int bytes() {
+        return size * PAGE;
+    }
+
+    /** The page holding {@code width} bytes at {@code addr}, which lie within one page. */
+    private byte[] page(int addr, int width) {
+        int index = addr >>> SHIFT;
+        if (index >= size) {
+            throw outOfBounds(addr, width);
+        }
+        return pages[index];
+    }
+
+    /** A little-endian value of {@code width} bytes that crosses a page boundary. */
+    private long straddling(int addr, int width) {
+        checkRange(addr, width, bytes(), WasmRuntimeException::new);
+        long value = 0;
+        for (int i = width - 1; i >= 0; i--) {
+            int at = addr + i;
+            value = value << 8 | pages[at >>> SHIFT][at & MASK] & 0xFF;
+        }
+        return value;
+    }
+
+    /** Writes a value across a page boundary; checked first, so a store out of bounds changes nothing. */
+    private void straddle(int addr, int width, long value) {
+        checkRange(addr, width, bytes(), WasmRuntimeException::new);
+        for (int i = 0; i < width; i++) {
+            int at = addr + i;
+            pages[at >>> SHIFT][at & MASK] = (byte) (value >>> 8 * i);
+        }
+    }
+
+    private static void checkRange(int addr, int length, int limit, Function<String, ChicoryException> failure) {
+        if (addr < 0 || length < 0 || (long) addr + length > limit) {
+            throw failure.apply(message(addr, length, limit));
+        }
+    }
+
+    private WasmRuntimeException outOfBounds(int addr, int width) {
+        return new WasmRuntimeException(message(addr, width, bytes()));
+    }
+
+    private static String message(int addr, int length, int limit) {
+        return "out of bounds memory access: attempted to access address: " + addr + " but limit is: " + limit
+                + " and size: " + length;
+    }
+}
