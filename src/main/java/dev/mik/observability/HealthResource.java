@@ -1,10 +1,10 @@
 package dev.mik.observability;
 
 import dev.mik.config.MikConfig;
+import dev.mik.json.Jsonp;
 import dev.mik.memory.HeapPressure;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.ws.rs.GET;
@@ -36,7 +36,7 @@ public class HealthResource {
     @Path("live")
     @Produces(MediaType.APPLICATION_JSON)
     public Response live() {
-        return answer(Json.createArrayBuilder().add(check("server", true, "serving requests")), true);
+        return answer(Jsonp.arrayBuilder().add(check("server", true, "serving requests")), true);
     }
 
     @GET
@@ -48,7 +48,7 @@ public class HealthResource {
         boolean handlersReadable = Files.isDirectory(handlers) && Files.isReadable(handlers);
         boolean scriptsReadable = Files.isDirectory(scripts) && Files.isReadable(scripts);
         String heapReason = pressure.reason();
-        JsonArrayBuilder checks = Json.createArrayBuilder()
+        JsonArrayBuilder checks = Jsonp.arrayBuilder()
                 .add(check("handlers-dir", handlersReadable, handlers.toString()))
                 .add(check("scripts-dir", true, scriptsReadable ? scripts.toString()
                         : scripts + " is not a readable directory: /script is unavailable"))
@@ -58,15 +58,15 @@ public class HealthResource {
     }
 
     private static JsonObject check(String name, boolean up, String detail) {
-        return Json.createObjectBuilder()
+        return Jsonp.objectBuilder()
                 .add("name", name)
                 .add("status", up ? "UP" : "DOWN")
-                .add("data", Json.createObjectBuilder().add("detail", detail))
+                .add("data", Jsonp.objectBuilder().add("detail", detail))
                 .build();
     }
 
     private static Response answer(JsonArrayBuilder checks, boolean up) {
-        JsonObject body = Json.createObjectBuilder().add("status", up ? "UP" : "DOWN").add("checks", checks).build();
+        JsonObject body = Jsonp.objectBuilder().add("status", up ? "UP" : "DOWN").add("checks", checks).build();
         return Response.status(up ? 200 : 503).type(MediaType.APPLICATION_JSON_TYPE).entity(body.toString()).build();
     }
 }

@@ -1,9 +1,9 @@
 package dev.mik.problem;
 
+import dev.mik.json.Jsonp;
 import dev.mik.observability.RequestCorrelation;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.ws.rs.core.HttpHeaders;
@@ -44,7 +44,7 @@ public class ProblemResponses {
     /** A problem document; extension values are numbers, booleans or (anything else) strings. */
     public static JsonObject document(ProblemType type, String detail, String instance, String requestId,
             Map<String, Object> extensions) {
-        JsonObjectBuilder body = Json.createObjectBuilder()
+        JsonObjectBuilder body = Jsonp.objectBuilder()
                 .add("type", type.uri())
                 .add("title", type.title())
                 .add("status", type.status())

@@ -1,6 +1,7 @@
 package dev.mik.script;
 
 import dev.mik.http.ServerInfo;
+import dev.mik.json.Jsonp;
 import dev.mik.problem.ProblemException;
 import dev.mik.problem.ProblemResponses;
 import dev.mik.problem.ProblemType;
@@ -8,7 +9,6 @@ import dev.mik.run.HandlerPool;
 import dev.mik.run.HandlerRequest;
 import dev.mik.run.HandlerResponse;
 import dev.mik.run.ModuleName;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonString;
@@ -112,7 +112,7 @@ final class HostCallBridge implements HostBridge {
         if (optionsJson == null || optionsJson.isBlank() || optionsJson.equals("null")) {
             return JsonValue.EMPTY_JSON_OBJECT;
         }
-        try (var reader = Json.createReader(new StringReader(optionsJson))) {
+        try (var reader = Jsonp.reader(new StringReader(optionsJson))) {
             JsonValue value = reader.readValue();
             if (value instanceof JsonObject object) {
                 return object;
@@ -183,21 +183,21 @@ final class HostCallBridge implements HostBridge {
     private JsonObject result(Outcome outcome) {
         if (outcome instanceof Failed failed) {
             ProblemException problem = failed.problem();
-            return Json.createObjectBuilder()
+            return Jsonp.objectBuilder()
                     .add("status", problem.type().status())
                     .add("error", errorCode(problem.type()))
-                    .add("headers", Json.createObjectBuilder().add("content-type", ProblemResponses.MEDIA_TYPE))
+                    .add("headers", Jsonp.objectBuilder().add("content-type", ProblemResponses.MEDIA_TYPE))
                     .add("body", problems.body(problem))
                     .build();
         }
         HandlerResponse response = ((Answered) outcome).response();
-        JsonObjectBuilder headers = Json.createObjectBuilder();
+        JsonObjectBuilder headers = Jsonp.objectBuilder();
         Map<String, String> seen = new LinkedHashMap<>();
         for (Map.Entry<String, String> header : response.headers()) {
             seen.merge(header.getKey().toLowerCase(Locale.ROOT), header.getValue(), (a, b) -> a + ", " + b);
         }
         seen.forEach(headers::add);
-        return Json.createObjectBuilder()
+        return Jsonp.objectBuilder()
                 .add("status", response.status())
                 .add("headers", headers)
                 .add("body", body(response))
@@ -227,12 +227,12 @@ final class HostCallBridge implements HostBridge {
         if (type != null && type.toLowerCase(Locale.ROOT).contains("json") && !text.isBlank()
                 && JsonShape.widest(text, ScriptInput.MAX_OBJECT_MEMBERS) <= ScriptInput.MAX_OBJECT_MEMBERS
                 && JsonShape.depth(text) <= ScriptSandbox.MAX_INPUT_NESTING) {
-            try (var reader = Json.createReader(new StringReader(text))) {
+            try (var reader = Jsonp.reader(new StringReader(text))) {
                 return reader.readValue();
             } catch (JsonParsingException notJson) {
-                return Json.createValue(text);
+                return Jsonp.value(text);
             }
         }
-        return Json.createValue(text);
+        return Jsonp.value(text);
     }
 }

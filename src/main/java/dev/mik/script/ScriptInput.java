@@ -1,8 +1,8 @@
 package dev.mik.script;
 
+import dev.mik.json.Jsonp;
 import dev.mik.problem.ProblemException;
 import dev.mik.problem.ProblemType;
-import jakarta.json.Json;
 import jakarta.json.stream.JsonParser;
 import jakarta.json.stream.JsonParsingException;
 
@@ -53,7 +53,7 @@ public record ScriptInput(String text, long nodes) {
         int[] members = new int[ScriptSandbox.MAX_INPUT_NESTING + 1];
         int depth = 0;
         long nodes = 0;
-        try (JsonParser parser = Json.createParser(new StringReader(text))) {
+        try (JsonParser parser = Jsonp.parser(new StringReader(text))) {
             while (parser.hasNext()) {
                 JsonParser.Event event = parser.next();
                 switch (event) {

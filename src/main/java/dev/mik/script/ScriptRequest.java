@@ -1,6 +1,6 @@
 package dev.mik.script;
 
-import jakarta.json.Json;
+import dev.mik.json.Jsonp;
 import jakarta.json.JsonObjectBuilder;
 
 import java.util.Collections;
@@ -23,11 +23,11 @@ public record ScriptRequest(ScriptName name, String method, String path, Map<Str
 
     /** The {@code request} global, as JSON. */
     String json() {
-        JsonObjectBuilder queryObject = Json.createObjectBuilder();
+        JsonObjectBuilder queryObject = Jsonp.objectBuilder();
         query.forEach(queryObject::add);
-        JsonObjectBuilder headerObject = Json.createObjectBuilder();
+        JsonObjectBuilder headerObject = Jsonp.objectBuilder();
         headers.forEach((key, value) -> headerObject.add(key.toLowerCase(Locale.ROOT), value));
-        return Json.createObjectBuilder()
+        return Jsonp.objectBuilder()
                 .add("method", method)
                 .add("path", path)
                 .add("query", queryObject)

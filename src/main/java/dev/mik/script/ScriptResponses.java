@@ -1,8 +1,8 @@
 package dev.mik.script;
 
+import dev.mik.json.Jsonp;
 import dev.mik.problem.ProblemException;
 import dev.mik.problem.ProblemType;
-import jakarta.json.Json;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
@@ -108,7 +108,7 @@ final class ScriptResponses {
     }
 
     private static JsonValue read(String json) {
-        try (var reader = Json.createReader(new StringReader(json))) {
+        try (var reader = Jsonp.reader(new StringReader(json))) {
             return reader.readValue();
         }
     }

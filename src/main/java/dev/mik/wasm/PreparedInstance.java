@@ -35,10 +35,17 @@ public final class PreparedInstance {
     /** The detail of a run that met the JVM's own heap limit; the run's boundary reports it as memory-limit. */
     public static final String HEAP_EXHAUSTED = "the server's heap ran out while the handler ran; the run was"
             + " stopped and its memory given back";
+    /**
+     * Given to every WASI context: without a logger, Chicory's builder asks {@code Class.forName("android.os.Build")}
+     * on every build, a failed class-path search under the application class loader's lock that serialised handler
+     * runs under load (JFR: 12 s of monitor waits in one storm).
+     */
+    private static final com.dylibso.chicory.log.Logger WASI_LOGGER = new com.dylibso.chicory.log.SystemLogger();
     private static final HostFunction[] WASI_SIGNATURES;
 
     static {
-        try (WasiPreview1 template = WasiPreview1.builder().withOptions(WasiOptions.builder().build()).build()) {
+        try (WasiPreview1 template = WasiPreview1.builder().withLogger(WASI_LOGGER)
+                .withOptions(WasiOptions.builder().build()).build()) {
             WASI_SIGNATURES = template.toHostFunctions();
         }
     }
@@ -169,7 +176,8 @@ public final class PreparedInstance {
                 .withStderr(stderr)
                 .withArguments(input.arguments());
         input.environment().forEach(options::withEnvironment);
-        try (WasiPreview1 context = WasiPreview1.builder().withOptions(options.build()).build()) {
+        try (WasiPreview1 context = WasiPreview1.builder().withLogger(WASI_LOGGER).withOptions(options.build())
+                .build()) {
             bind(context.toHostFunctions());
             instance.export(Instance.START_FUNCTION_NAME).apply();
         } catch (WasiExitException exit) {
