@@ -115,7 +115,7 @@ public class MikConfig {
 
     /** Share of the JVM's maximum heap that running handlers and scripts may hold together; read at start-up. */
     public int memoryPoolPercent() {
-        long value = positive(MEMORY_POOL_PERCENT, 50);
+        long value = positive(MEMORY_POOL_PERCENT, 30);
         if (value > 90) {
             throw new InvalidConfigException(MEMORY_POOL_PERCENT, value, "must be at most 90 (the server needs heap too)");
         }

@@ -53,8 +53,8 @@ class PressureIT {
     private static final long DRIP_MS = 2_000;
     /** How late an answer may be on a shared, busy 2-core machine, past the 1 s the issue allows. */
     private static final long SCHEDULING_SLACK_MS = 1_000;
-    /** A liveness probe slower than this means the server stopped answering (issue #9 measured over a minute). */
-    private static final long NEVER_STOPS_ANSWERING_MS = 5_000;
+    /** Issue #9: no liveness probe waits longer than this during the storm. */
+    private static final long PROBE_MAX_MS = 1_000;
     private static final int HOG_MODULES = 4;
     /** Memory-hog handler runs in the storm: 64 as issue #9 asks; {@code -Dpressure.storm.hogs=0} isolates scripts. */
     private static final int HOG_RUNS = Integer.getInteger("pressure.storm.hogs", 64);
@@ -246,10 +246,9 @@ class PressureIT {
         boolean recovered = awaitReady(AFTERWARDS);
         List<Executable> checks = new ArrayList<>();
         checks.add(() -> assertEquals(List.of(), probeFailures, "liveness probe failures"));
-        // issue #9's target is that no probe waits more than 1 s, and it is not met yet: over eight storms the slowest
-        // probe took 0.47-3.0 s (the heap reaches 90-98 % full after GC; README's known limits). What is asserted is
-        // that the server never stops answering, which it did for over a minute before the memory work
-        checks.add(() -> assertTrue(slowestProbe <= NEVER_STOPS_ANSWERING_MS,
+        // the 1 s of issue #9, with the slack every answer here gets: the probe's client shares the two cores with the
+        // storm's 100 clients (over 14 storms the slowest probe took 0.38-0.95 s; README, Memory)
+        checks.add(() -> assertTrue(slowestProbe <= PROBE_MAX_MS + SCHEDULING_SLACK_MS,
                 "slowest liveness probe: " + slowestProbe + " ms"));
         for (Outcome outcome : outcomes) {
             checks.add(() -> assertTrue(outcome.defined(), outcome::toString));
