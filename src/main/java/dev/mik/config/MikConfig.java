@@ -26,6 +26,8 @@ public class MikConfig {
     public static final String BREAKER_FAILURE_THRESHOLD = "mik.breaker.failure-threshold";
     public static final String BREAKER_OPEN_MS = "mik.breaker.open-ms";
     public static final String MODULE_MAX_BYTES = "mik.module.max-bytes";
+    public static final String MODULE_COMPILE_TIMEOUT_MS = "mik.module.compile-timeout-ms";
+    public static final String WARMUP_MAX_MS = "mik.warmup.max-ms";
     public static final String SCRIPT_TIMEOUT_MS = "mik.script.timeout-ms";
     public static final String SCRIPT_MAX_CALLS = "mik.script.max-calls";
     public static final String SCRIPT_MEMORY_MAX_BYTES = "mik.script.memory-max-bytes";
@@ -87,6 +89,16 @@ public class MikConfig {
 
     public long breakerOpenMs() {
         return positive(BREAKER_OPEN_MS, 30_000);
+    }
+
+    /** How long compiling one module to JVM bytecode may take before the module is refused. */
+    public long moduleCompileTimeoutMs() {
+        return positive(MODULE_COMPILE_TIMEOUT_MS, 60_000);
+    }
+
+    /** How long readiness waits at start-up for every module and script to be compiled. */
+    public long warmupMaxMs() {
+        return positive(WARMUP_MAX_MS, 120_000);
     }
 
     public long moduleMaxBytes() {

@@ -3,6 +3,7 @@ package dev.mik.observability;
 import dev.mik.config.MikConfig;
 import dev.mik.json.Jsonp;
 import dev.mik.memory.HeapPressure;
+import dev.mik.warmup.Warmup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonArrayBuilder;
@@ -32,6 +33,9 @@ public class HealthResource {
     @Inject
     HeapPressure pressure;
 
+    @Inject
+    Warmup warmup;
+
     @GET
     @Path("live")
     @Produces(MediaType.APPLICATION_JSON)
@@ -48,13 +52,15 @@ public class HealthResource {
         boolean handlersReadable = Files.isDirectory(handlers) && Files.isReadable(handlers);
         boolean scriptsReadable = Files.isDirectory(scripts) && Files.isReadable(scripts);
         String heapReason = pressure.reason();
+        String warming = warmup.reason();
         JsonArrayBuilder checks = Jsonp.arrayBuilder()
                 .add(check("handlers-dir", handlersReadable, handlers.toString()))
                 .add(check("scripts-dir", true, scriptsReadable ? scripts.toString()
                         : scripts + " is not a readable directory: /script is unavailable"))
                 .add(check("heap", heapReason == null, heapReason == null
-                        ? pressure.usedPercent() + "% full after the latest garbage collection" : heapReason));
-        return answer(checks, handlersReadable && heapReason == null);
+                        ? pressure.usedPercent() + "% full after the latest garbage collection" : heapReason))
+                .add(check("warmup", warming == null, warming == null ? "modules and scripts compiled" : warming));
+        return answer(checks, handlersReadable && heapReason == null && warming == null);
     }
 
     private static JsonObject check(String name, boolean up, String detail) {

@@ -19,7 +19,14 @@ import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.inject.Inject;
 
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -50,6 +57,7 @@ public class HandlerPool {
     private HandlerMemory memory;
     private ModuleCatalog catalog;
     private HandlerRunner runner;
+    private BoundedExecutor compiler;
 
     @Resource
     ManagedExecutorService executor;
@@ -82,7 +90,9 @@ public class HandlerPool {
             memory.pages().clear();
             return 0;
         });
-        catalog = new ModuleCatalog(memory);
+        compiler = new BoundedExecutor(executor, Math.max(1, Runtime.getRuntime().availableProcessors()));
+        catalog = new ModuleCatalog(memory, compiler, config::moduleCompileTimeoutMs,
+                version -> refillLater(version, config.handlerMemoryMaxBytes()));
         runner = new HandlerRunner(executor);
         metrics.gauge("mik_handlers_in_flight", gate::inFlight);
         metrics.gauge("mik_handler_threads_busy", runner::guestsRunning);
@@ -125,6 +135,32 @@ public class HandlerPool {
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "Could not check the handlers directory for removed modules", e);
         }
+    }
+
+    /**
+     * Loads every module in the handlers directory ahead of requests and answers each one's name with a future that
+     * completes when its compiled version serves (or its load failed, which a request will report).
+     */
+    public Map<String, CompletableFuture<Void>> warm() {
+        Map<String, CompletableFuture<Void>> warming = new TreeMap<>();
+        Path dir = config.handlersDir();
+        try (DirectoryStream<Path> modules = Files.newDirectoryStream(dir, "*.wasm")) {
+            for (Path file : modules) {
+                String fileName = file.getFileName().toString();
+                String name = fileName.substring(0, fileName.length() - ".wasm".length());
+                if (ModuleName.isValid(name)) {
+                    warming.put(name, catalog.warm(dir, new ModuleName(name), config.moduleMaxBytes()));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.WARNING, "Could not list the handlers directory " + dir + " to compile its modules ahead", e);
+        }
+        return warming;
+    }
+
+    /** Whether module {@code name} runs compiled code (not the interpreter, nor a previous version). */
+    public boolean isCompiled(String name) {
+        return ModuleName.isValid(name) && catalog.isCompiled(new ModuleName(name));
     }
 
     /**

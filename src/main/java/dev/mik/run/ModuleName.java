@@ -21,6 +21,11 @@ public record ModuleName(String value) {
         }
     }
 
+    /** Whether {@code value} is a valid name: for listing a directory, where a stray file is not an error. */
+    public static boolean isValid(String value) {
+        return value != null && VALID.matcher(value).matches();
+    }
+
     public String fileName() {
         return value + ".wasm";
     }

@@ -9,11 +9,14 @@ import dev.mik.observability.Metrics;
 import dev.mik.problem.ProblemException;
 import dev.mik.problem.ProblemResponses;
 import dev.mik.problem.ProblemType;
+import dev.mik.run.BoundedExecutor;
 import dev.mik.run.HandlerPool;
+import dev.mik.run.ModuleName;
 import dev.mik.run.RunResource;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
@@ -21,7 +24,13 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.core.Response;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
@@ -58,6 +67,9 @@ public class ScriptExecutor {
     @Resource
     ManagedScheduledExecutorService scheduler;
 
+    @Resource
+    ManagedExecutorService executor;
+
     /** Reserved beside the input before a script starts; the run then grows it in steps as it allocates. */
     static final long FIRST_RESERVATION = 1L << 20;
 
@@ -68,7 +80,7 @@ public class ScriptExecutor {
     @PostConstruct
     void start() {
         sandbox = new ScriptSandbox(scheduler);
-        repository = new ScriptRepository(sandbox);
+        repository = new ScriptRepository(sandbox, new BoundedExecutor(executor, 1));
         metrics.gauge("mik_scripts_in_flight", running::get);
         pressure.addShedder(this::shedHeaviestScripts);
     }
@@ -89,6 +101,36 @@ public class ScriptExecutor {
      */
     public int shedHeaviestScripts(int count) {
         return sandbox.shedHeaviest(count);
+    }
+
+    /**
+     * Compiles every script in the scripts directory now, one after another, and answers their names; a script that
+     * does not compile is remembered for its requests to report.
+     */
+    public List<String> warm() {
+        List<String> warmed = new ArrayList<>();
+        Path dir = config.scriptsDir();
+        if (!Files.isDirectory(dir)) {
+            return warmed;
+        }
+        try (DirectoryStream<Path> scripts = Files.newDirectoryStream(dir, "*.js")) {
+            for (Path file : scripts) {
+                String fileName = file.getFileName().toString();
+                String name = fileName.substring(0, fileName.length() - ".js".length());
+                if (ModuleName.isValid(name)) {
+                    repository.warm(dir, new ScriptName(name), config.scriptMaxSourceBytes());
+                    warmed.add(name);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.WARNING, "Could not list the scripts directory " + dir + " to compile its scripts ahead", e);
+        }
+        return warmed;
+    }
+
+    /** Whether script {@code name} is compiled and serves its current file. */
+    public boolean isCompiled(String name) {
+        return ModuleName.isValid(name) && repository.isCompiled(new ScriptName(name));
     }
 
     public Response run(ScriptRequest request) {

@@ -12,12 +12,15 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.logging.Logger;
 
 /**
  * Maps script names to the compiled form of {@code <dir>/<name>.js}, compiling once per file version: one
- * {@code stat} per request notices an edit, and the next request runs the new version. A script that does not
- * compile is remembered as such until its file changes, so a broken file is not recompiled on every request.
+ * {@code stat} per request notices an edit. An edited script is compiled in the background ({@code compiler}) while
+ * its previous version keeps serving, so no request waits for the compiler; only a script never compiled before
+ * (not at start-up either, see {@link #warm}) is compiled on its first request. A script that does not compile is
+ * remembered as such until its file changes, so a broken file is not recompiled on every request.
  */
 final class ScriptRepository {
 
@@ -27,10 +30,35 @@ final class ScriptRepository {
     }
 
     private final ScriptSandbox sandbox;
+    private final Executor compiler;
     private final Map<String, Entry> current = new ConcurrentHashMap<>();
+    /** The file version of an edited script whose compilation is under way while its previous version serves. */
+    private final Map<String, FileStamp> changing = new ConcurrentHashMap<>();
 
+    /** Compiles edited scripts on the request that notices them: for tests. */
     ScriptRepository(ScriptSandbox sandbox) {
+        this(sandbox, null);
+    }
+
+    /** @param compiler compiles edited scripts off the request path; null compiles them on the request */
+    ScriptRepository(ScriptSandbox sandbox, Executor compiler) {
         this.sandbox = sandbox;
+        this.compiler = compiler;
+    }
+
+    /** Compiles script {@code name} now, ahead of requests; a failure is remembered for the request to report. */
+    void warm(Path dir, ScriptName name, long maxSourceBytes) {
+        try {
+            resolve(dir, name, maxSourceBytes);
+        } catch (ProblemException failed) {
+            // remembered, or the file is gone: the request reports it
+        }
+    }
+
+    /** Whether script {@code name} is compiled and its current file version is the one that serves. */
+    boolean isCompiled(ScriptName name) {
+        Entry entry = current.get(name.value());
+        return entry != null && entry.script() != null && !changing.containsKey(name.value());
     }
 
     /**
@@ -42,9 +70,15 @@ final class ScriptRepository {
         FileStamp stamp = FileStamp.of(file);
         if (stamp == null) {
             current.remove(name.value());
+            changing.remove(name.value());
             throw notFound(name);
         }
         Entry entry = current.get(name.value());
+        if (entry != null && !entry.stamp().equals(stamp) && entry.script() != null && compiler != null
+                && stamp.size() <= maxSourceBytes) {
+            recompileLater(file, name, stamp, maxSourceBytes);
+            return entry.script(); // the previous version serves until the edit is compiled
+        }
         if (entry == null || !entry.stamp().equals(stamp)) {
             entry = current.compute(name.value(), (key, known) ->
                     known != null && known.stamp().equals(stamp) ? known : load(file, name, stamp, maxSourceBytes));
@@ -54,6 +88,26 @@ final class ScriptRepository {
                     + entry.error().getMessage(), null, Map.of("script", name.value(), "line", entry.error().getLine()));
         }
         return entry.script();
+    }
+
+    private void recompileLater(Path file, ScriptName name, FileStamp stamp, long maxSourceBytes) {
+        if (stamp.equals(changing.put(name.value(), stamp))) {
+            return; // already under way
+        }
+        try {
+            compiler.execute(() -> {
+                Entry compiled;
+                try {
+                    compiled = load(file, name, stamp, maxSourceBytes);
+                } catch (ProblemException | UncheckedIOException gone) {
+                    changing.remove(name.value(), stamp);
+                    return; // the next request looks at the file again and reports it
+                }
+                current.compute(name.value(), (key, known) -> changing.remove(name.value(), stamp) ? compiled : known);
+            });
+        } catch (RuntimeException refused) {
+            changing.remove(name.value(), stamp);
+        }
     }
 
     private Entry load(Path file, ScriptName name, FileStamp stamp, long maxSourceBytes) {

@@ -11,7 +11,11 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
-/** Turns the bytes of a {@code .wasm} file into a {@link CompiledModule}. */
+/**
+ * Turns the bytes of a {@code .wasm} file into a {@link CompiledModule}: {@link #parse} reads and checks it (fast:
+ * milliseconds), {@link #compile(CompiledModule)} compiles it to JVM bytecode (slow: up to seconds for a large module),
+ * so a module can run on the interpreter while its compilation is still under way.
+ */
 public final class ModuleCompiler {
 
     private ModuleCompiler() {
@@ -68,11 +72,17 @@ public final class ModuleCompiler {
         }
     }
 
+    /** Parses, checks and compiles {@code bytes} at once. */
     public static CompiledModule compile(byte[] bytes) {
-        return compile(sha256(bytes), bytes);
+        return compile(parse(sha256(bytes), bytes));
     }
 
-    public static CompiledModule compile(String sha256, byte[] bytes) {
+    /**
+     * The module in {@code bytes}, parsed and checked but not compiled: it runs on the interpreter.
+     *
+     * @throws InvalidModuleException when it is not a module mik can run
+     */
+    public static CompiledModule parse(String sha256, byte[] bytes) {
         try {
             WasmModule module = Parser.parse(bytes);
             if (!exportsStart(module)) {
@@ -80,10 +90,26 @@ public final class ModuleCompiler {
             }
             refuseGrowableTables(module);
             refuseGcTypes(module);
-            return new CompiledModule(sha256, module, MachineFactoryCompiler.compile(module),
-                    module.startSection().isPresent(), InstanceFootprint.of(module));
+            return new CompiledModule(sha256, module, null, module.startSection().isPresent(),
+                    InstanceFootprint.of(module));
         } catch (ChicoryException | IllegalArgumentException | IndexOutOfBoundsException e) {
             throw new InvalidModuleException("the file is not a valid WebAssembly module: " + e.getMessage());
+        }
+    }
+
+    /**
+     * {@code parsed} compiled to JVM bytecode.
+     *
+     * @throws InvalidModuleException when the compiler refuses it
+     */
+    public static CompiledModule compile(CompiledModule parsed) {
+        if (parsed.compiled()) {
+            return parsed;
+        }
+        try {
+            return parsed.withCode(MachineFactoryCompiler.compile(parsed.module()));
+        } catch (ChicoryException | IllegalArgumentException | IndexOutOfBoundsException e) {
+            throw new InvalidModuleException("the module could not be compiled: " + e.getMessage());
         }
     }
 }

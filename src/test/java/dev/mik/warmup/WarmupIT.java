@@ -1,0 +1,103 @@
+package dev.mik.warmup;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mik.testing.MicroServer;
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue #10 on a real Payara Micro started the way an operator starts it: once readiness is UP, every module and
+ * script is compiled, and the first requests (the demo checkout, then every demo module) compile nothing.
+ */
+class WarmupIT {
+
+    private static final String ORDER =
+            "{\"token\":\"demo-token-alice\",\"items\":[{\"sku\":\"MUG-01\",\"qty\":2}],\"payment\":\"card\"}";
+    private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    private static MicroServer server;
+    private static final List<String> MODULES = new ArrayList<>();
+
+    @BeforeAll
+    static void startServer() throws Exception {
+        Path root = Path.of(System.getProperty("mik.it.dir", "target/it")).toAbsolutePath().resolve("warmup-it");
+        Path handlers = root.resolve("handlers");
+        Path scripts = root.resolve("scripts");
+        Files.createDirectories(handlers);
+        Files.createDirectories(scripts);
+        try (Stream<Path> shipped = Files.list(Path.of("handlers"))) {
+            for (Path wasm : shipped.filter(path -> path.toString().endsWith(".wasm")).sorted().toList()) {
+                Files.copy(wasm, handlers.resolve(wasm.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+                String file = wasm.getFileName().toString();
+                MODULES.add(file.substring(0, file.length() - ".wasm".length()));
+            }
+        }
+        try (Stream<Path> shipped = Files.list(Path.of("scripts"))) {
+            for (Path js : shipped.filter(path -> path.toString().endsWith(".js")).toList()) {
+                Files.copy(js, scripts.resolve(js.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        server = MicroServer.start("warmup-it", List.of("-Xmx768m"), Map.of(
+                "mik.handlers.dir", handlers,
+                "mik.scripts.dir", scripts,
+                "mik.script.timeout-ms", 3000));
+    }
+
+    @AfterAll
+    static void stopServer() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Test
+    void onceReadyTheFirstRequestsCompileNothing() throws Exception {
+        HttpResponse<String> ready = send(HttpRequest.newBuilder(server.base().resolve("_mik/health/ready")).GET());
+        assertEquals(200, ready.statusCode(), ready.body());
+        assertTrue(ready.body().contains("\"warmup\""), ready.body());
+        String summary = "Compiled " + MODULES.size() + " modules and 2 scripts ahead of requests";
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (!server.log().contains(summary) && System.nanoTime() < deadline) {
+            Thread.sleep(50); // logged as the last compilation ends, beside readiness turning UP
+        }
+        String before = server.log();
+        assertTrue(before.contains(summary), before);
+
+        long started = System.nanoTime();
+        HttpResponse<String> checkout = send(HttpRequest.newBuilder(server.base().resolve("script/checkout"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(ORDER)));
+        long checkoutMs = (System.nanoTime() - started) / 1_000_000;
+        assertEquals(201, checkout.statusCode(), checkout.body());
+        List<String> firsts = new ArrayList<>();
+        for (String module : MODULES) {
+            long moduleStarted = System.nanoTime();
+            int status = send(HttpRequest.newBuilder(server.base().resolve("run/" + module)).GET()).statusCode();
+            firsts.add(module + " " + status + " in " + (System.nanoTime() - moduleStarted) / 1_000_000 + " ms");
+        }
+        // measured, not asserted: speed belongs to the benchmark (bench/README), this test to what happens
+        System.out.println("WarmupIT: first checkout " + checkoutMs + " ms; first requests: " + firsts);
+
+        String during = server.log().substring(before.length());
+        assertTrue(!during.contains("compiled in"), "a request compiled something:\n" + during);
+        assertTrue(!during.contains("on the interpreter"), "a request ran on the interpreter:\n" + during);
+    }
+
+    private static HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
+        return CLIENT.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
