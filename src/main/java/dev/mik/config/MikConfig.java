@@ -28,6 +28,8 @@ public class MikConfig {
     public static final String MODULE_MAX_BYTES = "mik.module.max-bytes";
     public static final String MODULE_COMPILE_TIMEOUT_MS = "mik.module.compile-timeout-ms";
     public static final String WARMUP_MAX_MS = "mik.warmup.max-ms";
+    public static final String CACHE_DIR = "mik.cache.dir";
+    public static final String CACHE_MAX_BYTES = "mik.cache.max-bytes";
     public static final String SCRIPT_TIMEOUT_MS = "mik.script.timeout-ms";
     public static final String SCRIPT_MAX_CALLS = "mik.script.max-calls";
     public static final String SCRIPT_MEMORY_MAX_BYTES = "mik.script.memory-max-bytes";
@@ -49,6 +51,32 @@ public class MikConfig {
 
     public Path handlersDir() {
         return Path.of(string(HANDLERS_DIR, "handlers"));
+    }
+
+    /**
+     * Where compiled modules are kept across restarts: {@code mik.cache.dir}, else inside the server's own data or
+     * work directory (WildFly's {@code jboss.server.data.dir}, Payara's instance root), else the system's temporary
+     * directory.
+     */
+    public Path cacheDir() {
+        String configured = string(CACHE_DIR, "");
+        if (!configured.isBlank()) {
+            return Path.of(configured);
+        }
+        String wildfly = System.getProperty("jboss.server.data.dir");
+        if (wildfly != null) {
+            return Path.of(wildfly, "mik", "code-cache");
+        }
+        String payara = System.getProperty("com.sun.aas.instanceRoot");
+        if (payara != null) {
+            return Path.of(payara, "generated", "mik", "code-cache");
+        }
+        return Path.of(System.getProperty("java.io.tmpdir"), "mik-code-cache");
+    }
+
+    /** The most the compiled-code cache may hold on disk; 0 turns it off. */
+    public long cacheMaxBytes() {
+        return atLeastZero(CACHE_MAX_BYTES, 256 * MIB);
     }
 
     public Path scriptsDir() {

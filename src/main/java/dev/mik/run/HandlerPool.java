@@ -6,6 +6,7 @@ import dev.mik.memory.MemoryBudget;
 import dev.mik.observability.Metrics;
 import dev.mik.problem.ProblemException;
 import dev.mik.problem.ProblemType;
+import dev.mik.wasm.CodeCache;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -92,7 +93,7 @@ public class HandlerPool {
         });
         compiler = new BoundedExecutor(executor, Math.max(1, Runtime.getRuntime().availableProcessors()));
         catalog = new ModuleCatalog(memory, compiler, config::moduleCompileTimeoutMs,
-                version -> refillLater(version, config.handlerMemoryMaxBytes()));
+                version -> refillLater(version, config.handlerMemoryMaxBytes()), codeCache());
         runner = new HandlerRunner(executor);
         metrics.gauge("mik_handlers_in_flight", gate::inFlight);
         metrics.gauge("mik_handler_threads_busy", runner::guestsRunning);
@@ -109,6 +110,25 @@ public class HandlerPool {
     void stop() {
         sweeper.cancel(false);
         idleReleaser.cancel(false);
+    }
+
+    /** The compiled-code cache under {@code mik.cache.dir}, or none when it is off or its directory cannot be made. */
+    private CodeCache codeCache() {
+        long maxBytes = config.cacheMaxBytes();
+        if (maxBytes == 0) {
+            return null;
+        }
+        Path dir = config.cacheDir();
+        try {
+            CodeCache cache = new CodeCache(dir, maxBytes);
+            LOG.info(() -> "Compiled modules are kept in " + cache.dir() + " (at most " + maxBytes + " bytes, "
+                    + MikConfig.CACHE_DIR + ", " + MikConfig.CACHE_MAX_BYTES + ").");
+            return cache;
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.WARNING, "No compiled-code cache: cannot use " + dir + " (" + MikConfig.CACHE_DIR
+                    + "); modules are compiled at every start", e);
+            return null;
+        }
     }
 
     /** Gives back the memory of ready instances that no request wanted for {@code mik.pool.idle-release-ms}. */

@@ -4,6 +4,7 @@ import dev.mik.config.MikConfig;
 import dev.mik.files.FileStamp;
 import dev.mik.problem.ProblemException;
 import dev.mik.problem.ProblemType;
+import dev.mik.wasm.CodeCache;
 import dev.mik.wasm.CompiledModule;
 import dev.mik.wasm.InvalidModuleException;
 import dev.mik.wasm.MemoryLimitException;
@@ -54,13 +55,14 @@ public final class ModuleCatalog {
     private final Executor compiler;
     private final LongSupplier compileTimeoutMs;
     private final Consumer<ModuleVersion> compiledVersions;
+    private final CodeCache codeCache;
 
     private record Failure(FileStamp stamp, ProblemException problem) {
     }
 
     /** Compiles on the calling thread, without a time limit: for tests of what a version does. */
     public ModuleCatalog(HandlerMemory memory) {
-        this(memory, Runnable::run, () -> Long.MAX_VALUE, version -> { });
+        this(memory, Runnable::run, () -> Long.MAX_VALUE, version -> { }, null);
     }
 
     /**
@@ -68,13 +70,15 @@ public final class ModuleCatalog {
      * @param compiler         runs compilations, off the request path
      * @param compileTimeoutMs how long one compilation may take ({@code mik.module.compile-timeout-ms})
      * @param compiledVersions told about every version that starts serving compiled code (to prepare instances)
+     * @param codeCache        where compiled classes are kept across restarts; null keeps none
      */
     public ModuleCatalog(HandlerMemory memory, Executor compiler, LongSupplier compileTimeoutMs,
-                         Consumer<ModuleVersion> compiledVersions) {
+                         Consumer<ModuleVersion> compiledVersions, CodeCache codeCache) {
         this.memory = memory;
         this.compiler = compiler;
         this.compileTimeoutMs = compileTimeoutMs;
         this.compiledVersions = compiledVersions;
+        this.codeCache = codeCache;
     }
 
     /**
@@ -261,22 +265,26 @@ public final class ModuleCatalog {
             job.completeOnTimeout(null, timeoutMs, TimeUnit.MILLISECONDS);
         }
         try {
-            compiler.execute(() -> compile(name, parsed, job));
+            compiler.execute(() -> compile(name, parsed, job, codeCache));
         } catch (RuntimeException refused) {
             job.completeExceptionally(refused);
         }
         return finished;
     }
 
-    private static void compile(ModuleName name, CompiledModule parsed, CompletableFuture<CompiledModule> job) {
+    private static void compile(ModuleName name, CompiledModule parsed, CompletableFuture<CompiledModule> job,
+                                CodeCache codeCache) {
         if (job.isDone()) {
             return; // it waited for a compiler longer than it may take
         }
         long started = System.nanoTime();
         try {
-            CompiledModule compiled = ModuleCompiler.compile(parsed);
+            CompiledModule compiled = ModuleCompiler.compile(parsed, codeCache);
+            boolean cached = codeCache != null && codeCache.takeHit(parsed.module().digest());
             if (job.complete(compiled)) {
-                LOG.info(() -> "Module " + name + " compiled in " + (System.nanoTime() - started) / 1_000_000 + " ms.");
+                long ms = (System.nanoTime() - started) / 1_000_000;
+                LOG.info(() -> cached ? "Module " + name + " loaded from the code cache in " + ms + " ms."
+                        : "Module " + name + " compiled in " + ms + " ms.");
             }
         } catch (InvalidModuleException e) {
             job.completeExceptionally(new ProblemException(ProblemType.MODULE_INVALID, "Module '" + name

@@ -103,11 +103,26 @@ public final class ModuleCompiler {
      * @throws InvalidModuleException when the compiler refuses it
      */
     public static CompiledModule compile(CompiledModule parsed) {
+        return compile(parsed, null);
+    }
+
+    /**
+     * {@code parsed} compiled to JVM bytecode, or its classes loaded from {@code cache} when an earlier compilation
+     * stored them there.
+     *
+     * @param cache null compiles without one
+     * @throws InvalidModuleException when the compiler refuses it
+     */
+    public static CompiledModule compile(CompiledModule parsed, CodeCache cache) {
         if (parsed.compiled()) {
             return parsed;
         }
         try {
-            return parsed.withCode(MachineFactoryCompiler.compile(parsed.module()));
+            MachineFactoryCompiler.Builder compiler = MachineFactoryCompiler.builder(parsed.module());
+            if (cache != null) {
+                compiler.withCache(cache);
+            }
+            return parsed.withCode(compiler.compile());
         } catch (ChicoryException | IllegalArgumentException | IndexOutOfBoundsException e) {
             throw new InvalidModuleException("the module could not be compiled: " + e.getMessage());
         }

@@ -91,7 +91,7 @@ class ModuleCatalogTest {
     private final Deferred compiler = new Deferred();
     private final List<ModuleVersion> compiledVersions = new ArrayList<>();
     private final ModuleCatalog background = new ModuleCatalog(HandlerFixtures.memory(new MemoryPool(1L << 30)),
-            compiler, () -> 60_000, compiledVersions::add);
+            compiler, () -> 60_000, compiledVersions::add, null);
 
     private static void install(Path source, Path target) throws Exception {
         Path staging = target.resolveSibling("." + target.getFileName() + ".tmp");
@@ -146,7 +146,7 @@ class ModuleCatalogTest {
     @Test
     void aCompilationOverItsTimeIsRefusedNamingTheLimitAndRememberedUntilTheFileChanges() throws Exception {
         ModuleCatalog slow = new ModuleCatalog(HandlerFixtures.memory(new MemoryPool(1L << 30)), compiler, () -> 50,
-                version -> { });
+                version -> { }, null);
         install(Path.of("handlers/hello.wasm"), dir.resolve("hello.wasm"));
         ModuleName hello = new ModuleName("hello");
         assertFalse(slow.resolve(dir, hello, MAX_BYTES, MEMORY_MAX).compiled().compiled());
