@@ -18,6 +18,7 @@ import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.inject.Inject;
 
 import java.io.IOException;
@@ -28,7 +29,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
@@ -51,6 +55,8 @@ public class HandlerPool {
 
     /** How often deleted modules are looked for. */
     static final long SWEEP_SECONDS = 30;
+    /** How long an idle handler-run thread waits for the next run before it ends. */
+    static final long RUN_THREAD_IDLE_SECONDS = 60;
     /** How often modules are checked for ready instances idle longer than {@code mik.pool.idle-release-ms}. */
     static final long IDLE_CHECK_SECONDS = 1;
 
@@ -62,6 +68,12 @@ public class HandlerPool {
 
     @Resource
     ManagedExecutorService executor;
+
+    /** The container's thread factory: handler runs go to a pool of its threads, not one executor task each. */
+    @Resource
+    ManagedThreadFactory threadFactory;
+
+    private ExecutorService runThreads;
 
     @Inject
     MikConfig config;
@@ -94,7 +106,13 @@ public class HandlerPool {
         compiler = new BoundedExecutor(executor, Math.max(1, Runtime.getRuntime().availableProcessors()));
         catalog = new ModuleCatalog(memory, compiler, config::moduleCompileTimeoutMs,
                 version -> refillLater(version, config.handlerMemoryMaxBytes()), codeCache());
-        runner = new HandlerRunner(executor);
+        // A task submitted to the managed executor has the container's context captured, which Payara 6 does with a
+        // ServiceLoader scan of the class path on every submit: JFR put half of a warm /run/hello's CPU there. Threads
+        // from the managed thread factory carry the application's context from their creation, once; the
+        // concurrency gate already bounds how many runs there are, so the pool only reuses idle threads.
+        runThreads = new ThreadPoolExecutor(0, Integer.MAX_VALUE, RUN_THREAD_IDLE_SECONDS, TimeUnit.SECONDS,
+                new SynchronousQueue<>(), threadFactory);
+        runner = new HandlerRunner(runThreads);
         metrics.gauge("mik_handlers_in_flight", gate::inFlight);
         metrics.gauge("mik_handler_threads_busy", runner::guestsRunning);
         metrics.gauge("mik_modules_loaded", catalog::size);
@@ -108,6 +126,7 @@ public class HandlerPool {
 
     @PreDestroy
     void stop() {
+        runThreads.shutdownNow();
         sweeper.cancel(false);
         idleReleaser.cancel(false);
     }
@@ -273,7 +292,7 @@ public class HandlerPool {
         }
         long readyMax = memory.pool().capacity() / 100 * config.poolReadyMaxPercent();
         try {
-            executor.execute(() -> version.refill(target, memoryMax, readyMax));
+            runThreads.execute(() -> version.refill(target, memoryMax, readyMax));
         } catch (RejectedExecutionException busy) {
             // the next request makes its own instance
         }

@@ -16,12 +16,11 @@ record BenchSettings(
         Path payaraMicroJar,
         Duration measure,
         Duration warmup,
-        List<Integer> concurrency,
-        List<String> targets,
-        List<String> scripts,
-        String scriptBody) {
+        List<Integer> connections,
+        List<String> targets) {
 
-    static final String DEFAULT_SCRIPT_BODY =
+    /** The README's checkout: a known customer, one item, paid by card. */
+    static final String CHECKOUT_ORDER =
             "{\"token\":\"demo-token-alice\",\"items\":[{\"sku\":\"MUG-01\",\"qty\":2}],\"payment\":\"card\"}";
 
     static BenchSettings fromSystemProperties() {
@@ -34,10 +33,8 @@ record BenchSettings(
                 Path.of(System.getProperty("bench.payaraMicroJar", buildDir.resolve("payara-micro.jar").toString())),
                 Duration.ofSeconds(Long.parseLong(System.getProperty("bench.seconds", "10"))),
                 Duration.ofSeconds(Long.parseLong(System.getProperty("bench.warmupSeconds", "3"))),
-                list("bench.concurrency", "1,8").stream().map(Integer::valueOf).toList(),
-                list("bench.targets", ""),
-                list("bench.scripts", "checkout"),
-                System.getProperty("bench.scriptBody", DEFAULT_SCRIPT_BODY));
+                list("bench.connections", "1,8").stream().map(Integer::valueOf).toList(),
+                list("bench.targets", ""));
     }
 
     Path handlersDir() {
@@ -48,8 +45,8 @@ record BenchSettings(
         return repo.resolve("scripts");
     }
 
-    int highestConcurrency() {
-        return concurrency.stream().mapToInt(Integer::intValue).max().orElse(1);
+    int highestConnections() {
+        return connections.stream().mapToInt(Integer::intValue).max().orElse(1);
     }
 
     /** An empty {@code bench.targets} selects all; {@code baseline} selects every {@code baseline-…} target. */

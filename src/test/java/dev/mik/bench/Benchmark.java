@@ -1,95 +1,154 @@
 package dev.mik.bench;
 
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
 
 /**
- * Measures mik's handlers (and scripts, where present) against a plain JAX-RS baseline deployed in the same Payara
- * Micro process, so both sides share one JVM, one HTTP stack and one machine. Run it with
- * {@code mvn -Pbench package -DskipTests}; tune it with {@code -Dbench.seconds=10 -Dbench.concurrency=1,8
- * -Dbench.targets=baseline,mik-hello -Dbench.scripts=checkout -Dbench.scriptBody=…}.
+ * Measures mik against a plain JAX-RS baseline deployed in the same Payara Micro process, so both share one JVM, one
+ * HTTP stack and one machine, with {@code wrk} as the load: warm rows (fixed connections and duration), then the
+ * cold figures (start to ready, first checkout after ready, the same after a restart with a warm compiled-code
+ * cache). Prints a table and the ratios issue #10 asks about, and writes a dated CSV under {@code bench/results/}.
+ * Run it with {@code mvn -Pbench package -DskipTests}; tune with {@code -Dbench.seconds=10 -Dbench.connections=1,8
+ * -Dbench.targets=baseline,mik-hello}.
  */
 public final class Benchmark {
 
-    private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(120);
-    private static final List<String> READINESS_PATHS = List.of("baseline/ping", "mik/run/hello");
+    private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(180);
+    private static final List<String> READINESS_PATHS = List.of("baseline/ping", "mik/_mik/health/ready");
+    private static final Target CHECKOUT = Target.post("mik-checkout", "mik", "/mik/script/checkout",
+            BenchSettings.CHECKOUT_ORDER);
 
     private Benchmark() {
     }
 
     public static void main(String[] args) throws Exception {
         BenchSettings settings = BenchSettings.fromSystemProperties();
+        Wrk.requireInstalled();
         double loadBefore = loadAverage();
         Path baselineWar = BaselineWar.writeInto(settings.buildDir());
-        HttpClient client = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(10))
-                .build();
-        try (PayaraMicroProcess server = PayaraMicroProcess.start(settings, List.of(settings.war(), baselineWar))) {
+        Path scripts = benchScripts(settings);
+        Path cache = settings.buildDir().resolve("bench-code-cache");
+        deleteTree(cache);
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(10)).build();
+        Map<String, Double> cold = new LinkedHashMap<>();
+        List<Wrk.Result> rows = new ArrayList<>();
+        String version;
+        List<Path> wars = List.of(settings.war(), baselineWar);
+        long started = System.nanoTime();
+        try (PayaraMicroProcess server = PayaraMicroProcess.start(settings, wars, scripts, cache, "bench-server")) {
             System.out.printf("Starting Payara Micro (pid %d) at %s; its output goes to %s%n",
                     server.pid(), server.uri(), server.log());
             server.awaitReady(client, READINESS_PATHS, STARTUP_TIMEOUT);
-            System.out.printf("Payara Micro %s is serving %s and %s%n",
-                    server.version(), server.uri().resolve("mik/"), server.uri().resolve("baseline/"));
-            ClosedLoop loop = new ClosedLoop(client, server.uri());
-            List<Target> targets = warmedUp(loop, settings, selectedTargets(settings));
-            List<Measurement> measurements = new ArrayList<>();
-            for (Target target : targets) {
-                for (int concurrency : settings.concurrency()) {
-                    Measurement measurement = loop.run(target, concurrency, settings.measure());
-                    System.out.printf(Locale.ROOT, "  measured %s at concurrency %d: %.1f req/s%n",
-                            target.request(), concurrency, measurement.requestsPerSecond());
-                    measurements.add(measurement);
+            cold.put("start to ready, fresh (ms)", millisSince(started));
+            cold.put("first checkout after ready, fresh (ms)", firstCheckout(client, server.uri()));
+            version = server.version();
+            System.out.printf("Payara Micro %s is serving %s and %s%n", version, server.uri().resolve("mik/"),
+                    server.uri().resolve("baseline/"));
+            Wrk wrk = new Wrk(settings.buildDir());
+            for (Target target : targets(settings)) {
+                wrk.run(server.uri(), target, settings.highestConnections(), settings.warmup());
+                for (int connections : settings.connections()) {
+                    Wrk.Result row = wrk.run(server.uri(), target, connections, settings.measure());
+                    System.out.printf(Locale.ROOT, "  %s, %d connections: %.1f req/s, p50 %.2f ms%n",
+                            target.request(), connections, row.requestsPerSecond(), row.p50Ms());
+                    rows.add(row);
                 }
             }
-            System.out.printf("%nResults: %d s per row, closed loop, client in the same machine%n",
-                    settings.measure().toSeconds());
-            System.out.print(ResultTable.render(measurements));
-            System.out.println(machine());
-            System.out.printf(Locale.ROOT, "Load average (1 min): %.2f before the server started, %.2f after the "
-                    + "runs%n", loadBefore, loadAverage());
         }
+        long restarted = System.nanoTime();
+        try (PayaraMicroProcess server = !Boolean.parseBoolean(System.getProperty("bench.restart", "true")) ? null
+                : PayaraMicroProcess.start(settings, wars, scripts, cache, "bench-server-restarted")) {
+            if (server != null) { // -Dbench.restart=false skips it, e.g. while profiling the first server
+                server.awaitReady(client, READINESS_PATHS, STARTUP_TIMEOUT);
+                cold.put("start to ready, restart with warm cache (ms)", millisSince(restarted));
+                cold.put("first checkout after ready, restart (ms)", firstCheckout(client, server.uri()));
+            }
+        }
+        String table = ResultTable.render(rows, cold);
+        System.out.printf("%nResults: wrk, 1 thread, %d s per row after %d s of warm-up, on the same machine%n",
+                settings.measure().toSeconds(), settings.warmup().toSeconds());
+        System.out.print(table);
+        System.out.print(ResultTable.ratios(rows));
+        System.out.println(machine() + " | Payara Micro " + version);
+        System.out.printf(Locale.ROOT, "Load average (1 min): %.2f before the server started, %.2f after the "
+                + "runs%n", loadBefore, loadAverage());
+        Path csv = settings.repo().resolve("bench").resolve("results")
+                .resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd-HHmm")) + ".csv");
+        Files.createDirectories(csv.getParent());
+        Files.writeString(csv, ResultTable.csv(rows, cold, machine() + " | Payara Micro " + version),
+                StandardCharsets.UTF_8);
+        System.out.println("Written to " + csv);
     }
 
-    private static List<Target> selectedTargets(BenchSettings settings) {
-        List<Target> targets = new ArrayList<>(List.of(
-                Target.get("baseline-ping", "baseline", "/baseline/ping"),
-                Target.post("baseline-echo", "baseline", "/baseline/echo", Target.SMALL_JSON),
+    private static List<Target> targets(BenchSettings settings) {
+        return Stream.of(
+                Target.get("baseline-get", "baseline", "/baseline/ping"),
+                Target.post("baseline-echo", "baseline", "/baseline/echo", Target.KIB_JSON),
                 Target.get("mik-hello", "mik", "/mik/run/hello"),
-                Target.post("mik-echo", "mik", "/mik/run/echo/x?q=1", Target.SMALL_JSON)));
-        for (String name : settings.scripts()) {
-            Path script = settings.scriptsDir().resolve(name + ".js");
-            if (Files.isRegularFile(script)) {
-                targets.add(Target.script(name, settings.scriptBody()));
-            } else {
-                System.out.printf("Skipping script %s: %s does not exist%n", name, script);
-            }
-        }
-        return targets.stream().filter(settings::selects).toList();
+                Target.post("mik-echo", "mik", "/mik/run/echo", Target.KIB_JSON),
+                Target.post("mik-onecall", "mik", "/mik/script/onecall", Target.KIB_JSON),
+                CHECKOUT).filter(settings::selects).toList();
     }
 
-    /** Warms each target at the highest concurrency; a script that fails here is left out rather than measured. */
-    private static List<Target> warmedUp(ClosedLoop loop, BenchSettings settings, List<Target> targets)
-            throws InterruptedException {
-        List<Target> warmed = new ArrayList<>();
-        for (Target target : targets) {
-            System.out.printf("  %s answers %s%n", target.request(), loop.sample(target));
-            Measurement warmup = loop.run(target, settings.highestConcurrency(), settings.warmup());
-            System.out.printf(Locale.ROOT, "  warmed up %s: %d requests, %d non-2xx%n",
-                    target.request(), warmup.requests(), warmup.failed());
-            if (warmup.failed() > 0 && target.optional()) {
-                System.out.printf("Skipping %s: it answered %s during warmup%n", target.request(), warmup.failures());
-            } else {
-                warmed.add(target);
+    /** The shipped scripts plus {@code onecall}, the benchmark's script with exactly one {@code host.call}. */
+    private static Path benchScripts(BenchSettings settings) throws IOException {
+        Path dir = settings.buildDir().resolve("bench-scripts");
+        Files.createDirectories(dir);
+        try (Stream<Path> shipped = Files.list(settings.scriptsDir())) {
+            for (Path script : shipped.filter(file -> file.toString().endsWith(".js")).toList()) {
+                Files.copy(script, dir.resolve(script.getFileName()), StandardCopyOption.REPLACE_EXISTING);
             }
         }
-        return warmed;
+        Files.copy(settings.repo().resolve("src/test/scripts/onecall.js"), dir.resolve("onecall.js"),
+                StandardCopyOption.REPLACE_EXISTING);
+        return dir;
+    }
+
+    private static double firstCheckout(HttpClient client, URI server) throws IOException, InterruptedException {
+        long started = System.nanoTime();
+        HttpResponse<String> reply = client.send(HttpRequest.newBuilder(server.resolve(CHECKOUT.path().substring(1)))
+                .header("Content-Type", "application/json").timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofString(CHECKOUT.body())).build(),
+                HttpResponse.BodyHandlers.ofString());
+        double millis = millisSince(started);
+        if (reply.statusCode() != 201) {
+            throw new IllegalStateException("the first checkout answered " + reply.statusCode() + ": " + reply.body());
+        }
+        return millis;
+    }
+
+    private static double millisSince(long startedNanos) {
+        return (System.nanoTime() - startedNanos) / 1e6;
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(file);
+            }
+        }
     }
 
     private static String machine() {

@@ -42,7 +42,13 @@ final class PayaraMicroProcess implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
-    static PayaraMicroProcess start(BenchSettings settings, List<Path> wars) throws IOException {
+    /**
+     * @param scripts the scripts directory mik serves
+     * @param cache   mik's compiled-code cache, kept between starts so a restart finds it warm
+     * @param name    names the log file, {@code <buildDir>/<name>.log}
+     */
+    static PayaraMicroProcess start(BenchSettings settings, List<Path> wars, Path scripts, Path cache, String name)
+            throws IOException {
         requireFile(settings.payaraMicroJar());
         wars.forEach(PayaraMicroProcess::requireFile);
         int port = freeLoopbackPort();
@@ -50,14 +56,22 @@ final class PayaraMicroProcess implements AutoCloseable {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx1g",
                 "-Dmik.handlers.dir=" + settings.handlersDir(),
-                "-Dmik.scripts.dir=" + settings.scriptsDir(),
+                "-Dmik.scripts.dir=" + scripts,
+                "-Dmik.cache.dir=" + cache));
+        // e.g. -Dbench.jvmArgs="-XX:StartFlightRecording=filename=/tmp/bench.jfr,settings=profile" to profile a run
+        for (String option : System.getProperty("bench.jvmArgs", "").split(" ")) {
+            if (!option.isBlank()) {
+                command.add(option);
+            }
+        }
+        command.addAll(List.of(
                 "-jar", settings.payaraMicroJar().toString()));
         for (Path war : wars) {
             command.add("--deploy");
             command.add(war.toString());
         }
         command.addAll(List.of("--port", String.valueOf(port), "--nocluster"));
-        Path log = settings.buildDir().resolve("bench-server.log");
+        Path log = settings.buildDir().resolve(name + ".log");
         Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
