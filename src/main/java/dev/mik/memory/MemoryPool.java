@@ -27,6 +27,8 @@ public final class MemoryPool {
     private long reserved;
     private long kept;
     private int waiting;
+    /** Runs between asking the reclaimers to let go and taking what they let go of. */
+    private int reclaiming;
 
     /** @param capacity bytes the pool can hand out; must be positive */
     public MemoryPool(long capacity) {
@@ -114,7 +116,8 @@ public final class MemoryPool {
                     refusals.increment();
                     return null;
                 }
-                if (reserved + bytes > capacity) {
+                // bytes only kept for later are as good as free: reclaim them rather than wait for a run to end
+                if (reserved - kept + bytes > capacity) {
                     waiting++;
                     try {
                         TimeUnit.NANOSECONDS.timedWait(monitor, left);
@@ -130,29 +133,50 @@ public final class MemoryPool {
         return takeOrReclaim(bytes, true);
     }
 
-    /** Takes {@code bytes}, asking the reclaimable reservations to let go first when the pool is short. */
+    /**
+     * Takes {@code bytes}, asking the reclaimable reservations to let go first when the pool is short, and again as
+     * long as they let go of something (another run may take what they let go of first). While a run is at it, kept
+     * memory takes nothing back, so the kept bytes only shrink and this ends.
+     */
     private boolean takeOrReclaim(long bytes, boolean countRefusal) {
-        long missing;
         synchronized (monitor) {
             if (take(bytes, false)) {
                 return true;
             }
-            missing = bytes - (capacity - reserved);
-        }
-        if (bytes > capacity || reclaimers.isEmpty()) {
-            if (countRefusal) {
-                refusals.increment();
+            if (bytes > capacity || reclaimers.isEmpty()) {
+                if (countRefusal) {
+                    refusals.increment();
+                }
+                return false;
             }
-            return false;
+            reclaiming++;
         }
-        for (LongUnaryOperator reclaimer : reclaimers) {
-            missing -= reclaimer.applyAsLong(missing);
-            if (missing <= 0) {
-                break;
+        try {
+            while (true) {
+                long missing;
+                synchronized (monitor) {
+                    if (take(bytes, false)) {
+                        return true;
+                    }
+                    missing = bytes - (capacity - reserved);
+                }
+                long freed = 0;
+                for (LongUnaryOperator reclaimer : reclaimers) {
+                    freed += reclaimer.applyAsLong(missing - freed);
+                    if (freed >= missing) {
+                        break;
+                    }
+                }
+                if (freed <= 0) {
+                    synchronized (monitor) {
+                        return take(bytes, countRefusal);
+                    }
+                }
             }
-        }
-        synchronized (monitor) {
-            return take(bytes, countRefusal);
+        } finally {
+            synchronized (monitor) {
+                reclaiming--;
+            }
         }
     }
 
@@ -214,8 +238,8 @@ public final class MemoryPool {
             }
             if (reclaimable) {
                 synchronized (monitor) {
-                    // memory kept for later never takes what a waiting run is about to get
-                    if (waiting > 0 || !take(bytes, false)) {
+                    // memory kept for later never takes what a waiting or reclaiming run is about to get
+                    if (waiting > 0 || reclaiming > 0 || !take(bytes, false)) {
                         return false;
                     }
                     kept += bytes;

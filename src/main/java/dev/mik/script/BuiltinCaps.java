@@ -159,10 +159,13 @@ final class BuiltinCaps {
               return replaceCounting(s, pattern, replacement, label);
             }
             var template = typeof replacement === 'string' ? replacement : String(replacement);
-            if (replacementBound(s.length, regExp && pattern.global ? s.length + 1 : 1, template,
-                regExp ? pattern : null) > MAX_STRING) {
-              measureReplacement(s, pattern, template, label);
+            var most = replacementBound(s.length, regExp && pattern.global ? s.length + 1 : 1, template,
+                regExp ? pattern : null);
+            if (most > MAX_STRING) {
+              most = measureReplacement(s, pattern, template, label);
             }
+            // the result, built in a growing buffer, and the flattened input
+            enterAhead(3 * 2 * min(most, MAX_STRING) + textBytes(s));
             return nativeReplace.call(s, pattern, template);
           }
           function replaceCounting(s, pattern, replacer, label) {
@@ -171,7 +174,8 @@ final class BuiltinCaps {
               if (typeof piece !== 'string') { piece = String(piece); }
               grown += piece.length - match.length;
               // what the native has built so far: the input up to this match's end, every match replaced
-              limit(label, (typeof offset === 'number' ? offset : 0) + match.length + grown, MAX_STRING);
+              var built = limit(label, (typeof offset === 'number' ? offset : 0) + match.length + grown, MAX_STRING);
+              enterAhead(3 * 2 * built);   // the buffer it is building, which doubles as it grows
               return piece;
             }
             // the native passes (match, groups..., offset, input); with fewer than ten groups (known from the
@@ -246,7 +250,7 @@ final class BuiltinCaps {
               limit(label, offset + match.length + grown, MAX_STRING);
               return '';
             });
-            limit(label, length + grown, MAX_STRING);
+            return limit(label, length + grown, MAX_STRING);
           }
           // how often each part occurs in a replacement string, read as Nashorn's appendReplacement reads it:
           // $$, $&, $`, $', $n and $nn (up to the group count only; $0 stays text); any other $ stays text
@@ -375,10 +379,10 @@ final class BuiltinCaps {
             },
             match: function match(regexp) {
               var s = toStringFor(this, 'match');
-              // a flattened copy, and a string of ~48 bytes for every match
-              enterAhead(textBytes(s) + 48 * min(s.length, MAX_MATCHES));
               var re = isRegExp(regexp) ? regexp : regexp === undefined ? new SafeRegExp() : new SafeRegExp(regexp);
               if (!re.global) { return callWith(nativeMatch, s, re); }
+              // a flattened copy, and a string of ~48 bytes for every match
+              enterAhead(textBytes(s) + 48 * min(s.length, MAX_MATCHES));
               // every match is a string of its own: counted as the engine finds them
               var found = [];
               callWith(nativeReplace, s, re, function (matched) {
@@ -400,9 +404,7 @@ final class BuiltinCaps {
             trimStart: function trimStart() { return toStringFor(this, 'trimStart').replace(/^\\s+/, ''); },
             trimEnd: function trimEnd() { return toStringFor(this, 'trimEnd').replace(/\\s+$/, ''); },
             replace: function replace(pattern, replacement) {
-              var s = toStringFor(this, 'replace');
-              enterAhead(2 * textBytes(s));
-              return boundedReplace(s, pattern, replacement, 'replace result length');
+              return boundedReplace(toStringFor(this, 'replace'), pattern, replacement, 'replace result length');
             },
             replaceAll: function replaceAll(search, replacement) {
               var s = toStringFor(this, 'replaceAll');
@@ -431,6 +433,7 @@ final class BuiltinCaps {
                 parts.push(String(arguments[i]));
                 total = limit('concat result length', total + parts[i + 1].length, MAX_STRING);
               }
+              enterAhead(3 * 2 * total);
               return callWith(nativeJoin, parts, '');
             }
           };
@@ -454,7 +457,10 @@ final class BuiltinCaps {
                 bound += (kind === 'string' ? item.length : kind === 'object' && item !== null ? 0 : 24) + glue.length;
                 simple = (kind !== 'object' || item === null) && kind !== 'function';
               }
-              if (simple && bound <= MAX_STRING + glue.length) { return callWith(nativeJoin, this, glue); }
+              if (simple && bound <= MAX_STRING + glue.length) {
+                enterAhead(3 * 2 * bound);   // the result, built in a growing buffer
+                return callWith(nativeJoin, this, glue);
+              }
               // objects convert through their own toString: each part is made once and measured
               for (var i = 0; i < n; i++) {
                 if ((i & 1023) === 0) { tick(); }
@@ -465,6 +471,7 @@ final class BuiltinCaps {
                 total += part.length + glue.length;
                 if (total > MAX_STRING + glue.length) { limit('join result length', total - glue.length, MAX_STRING); }
               }
+              enterAhead(3 * 2 * total);
               return callWith(nativeJoin, parts, glue);
             },
             toString: function toString() {
@@ -477,6 +484,7 @@ final class BuiltinCaps {
                 total = limit('concat result length',
                   total + (isArray(part) ? arrayLength(part, 'Array.prototype.concat') : 1), MAX_ARRAY);
               }
+              enterAhead(3 * 16 * total);   // a slot of the result for every element, in a growing array
               return invoke(nativeConcatArray, this, arguments);
             },
             sort: function sort(compare) {
@@ -602,7 +610,8 @@ final class BuiltinCaps {
           function keyCountCapped(o, what) {
             enter();
             if (listsIndexKeys(o)) {
-              limit(what + ' on a string or array-like whose length', toLength(o.length), MAX_ARRAY);
+              // every index becomes a key string of its own (~64 bytes with its slot)
+              enterAhead(64 * limit(what + ' on a string or array-like whose length', toLength(o.length), MAX_ARRAY));
             }
           }
           ['keys', 'getOwnPropertyNames', 'getOwnPropertySymbols'].forEach(function (name) {
@@ -622,6 +631,7 @@ final class BuiltinCaps {
             enter();
             var s = String(text);
             limit('JSON.parse input length', s.length, MAX_JSON_PARSE);
+            enterAhead(40 * s.length);   // a value for every couple of characters at worst ('[1,1,1,…]')
             return parseMeasured(s, reviver);
           });
           function encodeWith(text, component, what) {
@@ -629,6 +639,7 @@ final class BuiltinCaps {
             var s = String(text), length = ticker.encodedUriLength(s, component);
             if (length < 0) { throw new URIError(what + ': the text holds an unpaired surrogate'); }
             limit(what + ' result length', length, MAX_STRING);
+            enterAhead(3 * 2 * length);
             return ticker.encodeUri(s, component);
           }
           method(global, 'encodeURI', function encodeURI(uri) { return encodeWith(uri, false, 'encodeURI'); });
@@ -639,6 +650,7 @@ final class BuiltinCaps {
             enter();
             var s = String(text);
             limit('escape input length', s.length, floor(MAX_STRING / 6));
+            enterAhead(3 * 2 * 6 * s.length);   // up to six characters for each
             return nativeEscape(s);
           });
           // collections built from an iterable: the native steps through any iterator in its own unguarded loop

@@ -58,6 +58,7 @@ public final class PreparedInstance {
     private final WasmFunctionHandle[] wasi;
     private final List<PagedMemory> memories;
     private final AtomicBoolean used = new AtomicBoolean();
+    private final AtomicBoolean released = new AtomicBoolean();
 
     private PreparedInstance(Instance instance, MemoryAccount account, long memoryMaxBytes, WasmFunctionHandle[] wasi,
                              List<PagedMemory> memories) {
@@ -154,6 +155,9 @@ public final class PreparedInstance {
      * longer wanted and its run, if any, has ended (the pages are handed to other runs). Idempotent.
      */
     public void release() {
+        if (!released.compareAndSet(false, true)) {
+            return; // once only: a page handed to the cache twice could serve two memories at once
+        }
         account.close();
         for (PagedMemory memory : memories) {
             memory.recycle();

@@ -66,8 +66,9 @@ public final class ConsString implements CharSequence {
 
     /** Fills the characters from the right end, popping parts off an explicit stack. */
     private String flatten() {
-        // the one place a rope costs memory: a run over its allocation budget (or tripped) stops here
-        RunGuard.checkCurrent();
+        // the one place a rope costs memory: a run over its allocation budget (or tripped) stops here, and the pool
+        // must cover the characters (2 bytes each) and the compacted string made from them
+        RunGuard.checkCurrent(4L * length);
         char[] out = new char[length];
         int end = length;
         Deque<CharSequence> pending = new ArrayDeque<>();
