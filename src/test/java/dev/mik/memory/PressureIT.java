@@ -30,7 +30,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -79,11 +78,7 @@ class PressureIT {
         Path scripts = root.resolve("scripts");
         Files.createDirectories(handlers);
         Files.createDirectories(scripts);
-        try (Stream<Path> shipped = Files.list(Path.of("handlers"))) {
-            for (Path wasm : shipped.filter(path -> path.toString().endsWith(".wasm")).toList()) {
-                Files.copy(wasm, handlers.resolve(wasm.getFileName()), StandardCopyOption.REPLACE_EXISTING);
-            }
-        }
+        MicroServer.copyShipped(Path.of("handlers"), ".wasm", handlers);
         for (int i = 0; i < HOG_MODULES; i++) {
             Files.copy(Path.of("src/test/wasm/hog.wasm"), handlers.resolve("hog" + i + ".wasm"),
                     StandardCopyOption.REPLACE_EXISTING);

@@ -68,6 +68,23 @@ public final class MicroServer implements AutoCloseable {
         return server;
     }
 
+    /**
+     * Copies the files of {@code from} that end in {@code suffix} (e.g. the shipped {@code handlers/*.wasm}) into
+     * {@code to}, replacing what is there, and answers their names without the suffix, sorted.
+     */
+    public static List<String> copyShipped(Path from, String suffix, Path to) throws IOException {
+        Files.createDirectories(to);
+        List<String> names = new ArrayList<>();
+        try (java.util.stream.Stream<Path> shipped = Files.list(from)) {
+            for (Path file : shipped.filter(path -> path.toString().endsWith(suffix)).sorted().toList()) {
+                Files.copy(file, to.resolve(file.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                String name = file.getFileName().toString();
+                names.add(name.substring(0, name.length() - suffix.length()));
+            }
+        }
+        return names;
+    }
+
     public URI base() {
         return base;
     }

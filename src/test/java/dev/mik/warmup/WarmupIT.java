@@ -10,7 +10,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,18 +45,8 @@ class WarmupIT {
         Path scripts = root.resolve("scripts");
         Files.createDirectories(handlers);
         Files.createDirectories(scripts);
-        try (Stream<Path> shipped = Files.list(Path.of("handlers"))) {
-            for (Path wasm : shipped.filter(path -> path.toString().endsWith(".wasm")).sorted().toList()) {
-                Files.copy(wasm, handlers.resolve(wasm.getFileName()), StandardCopyOption.REPLACE_EXISTING);
-                String file = wasm.getFileName().toString();
-                MODULES.add(file.substring(0, file.length() - ".wasm".length()));
-            }
-        }
-        try (Stream<Path> shipped = Files.list(Path.of("scripts"))) {
-            for (Path js : shipped.filter(path -> path.toString().endsWith(".js")).toList()) {
-                Files.copy(js, scripts.resolve(js.getFileName()), StandardCopyOption.REPLACE_EXISTING);
-            }
-        }
+        MODULES.addAll(MicroServer.copyShipped(Path.of("handlers"), ".wasm", handlers));
+        MicroServer.copyShipped(Path.of("scripts"), ".js", scripts);
         Path cache = root.resolve("code-cache");
         if (Files.isDirectory(cache)) {
             try (Stream<Path> old = Files.list(cache)) {
