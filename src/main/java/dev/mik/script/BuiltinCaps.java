@@ -811,7 +811,7 @@ final class BuiltinCaps {
             var gap = typeof space === 'number' ? min(10, max(0, floor(space))) :
                       typeof space === 'string' ? min(10, space.length) : 0;
             var userReplacer = typeof replacer === 'function' ? replacer : null;
-            var depths = new WeakMap(), budget = cap, values = 0;
+            var depths = new WeakMap(), budget = cap, values = 0, covered = 0;
             var counting = function (key, v) {
               tick();
               if (++values > MAX_JSON_VALUES) {
@@ -827,6 +827,11 @@ final class BuiltinCaps {
               budget -= size;
               if (budget < 0) {
                 throw new RangeError('JSON.stringify: the result would exceed ' + cap + ' characters');
+              }
+              // the text written so far lives in a growing buffer: the pool covers it ahead, a step at a time
+              if (cap - budget > covered) {
+                covered = cap - budget + 262144;
+                enterAhead(3 * 2 * covered);
               }
               return v;
             };
