@@ -91,10 +91,16 @@ class RedTeamTest {
                 + "return " + "(s | 0) + ".repeat(300) + "0;");
     }
 
+    /**
+     * Up to four operator steps run between two guard checks (README, known limits), and converting an 8 Mi-digit
+     * string allocates about 24 MiB: so a run may pass its budget by up to four conversions before it stops.
+     */
+    private static final long FOUR_CONVERSIONS = 4 * (24L << 20);
+
     @Test
     void rightNestedConversionsAreBounded() throws Exception {
         fixture.assertBounded("var s = '1'.repeat(8000000); s.charAt(0);\n"
-                + "return " + "s * (".repeat(300) + "s" + ")".repeat(300) + ";");
+                + "return " + "s * (".repeat(300) + "s" + ")".repeat(300) + ";", FOUR_CONVERSIONS);
     }
 
     @Test
