@@ -1,6 +1,7 @@
 package dev.mik.run;
 
 import dev.mik.config.MikConfig;
+import dev.mik.files.NamedFiles;
 import dev.mik.memory.HeapPressure;
 import dev.mik.memory.MemoryBudget;
 import dev.mik.observability.Metrics;
@@ -22,8 +23,6 @@ import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.inject.Inject;
 
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -183,10 +182,8 @@ public class HandlerPool {
     public Map<String, CompletableFuture<Void>> warm() {
         Map<String, CompletableFuture<Void>> warming = new TreeMap<>();
         Path dir = config.handlersDir();
-        try (DirectoryStream<Path> modules = Files.newDirectoryStream(dir, "*.wasm")) {
-            for (Path file : modules) {
-                String fileName = file.getFileName().toString();
-                String name = fileName.substring(0, fileName.length() - ".wasm".length());
+        try {
+            for (String name : NamedFiles.in(dir, ".wasm")) {
                 if (ModuleName.isValid(name)) {
                     warming.put(name, catalog.warm(dir, new ModuleName(name), config.moduleMaxBytes()));
                 }

@@ -1,6 +1,7 @@
 package dev.mik.script;
 
 import dev.mik.config.MikConfig;
+import dev.mik.files.NamedFiles;
 import dev.mik.memory.HeapPressure;
 import dev.mik.memory.MemoryBudget;
 import dev.mik.memory.MemoryPool;
@@ -26,7 +27,6 @@ import jakarta.ws.rs.core.Response;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -113,10 +113,8 @@ public class ScriptExecutor {
         if (!Files.isDirectory(dir)) {
             return warmed;
         }
-        try (DirectoryStream<Path> scripts = Files.newDirectoryStream(dir, "*.js")) {
-            for (Path file : scripts) {
-                String fileName = file.getFileName().toString();
-                String name = fileName.substring(0, fileName.length() - ".js".length());
+        try {
+            for (String name : NamedFiles.in(dir, ".js")) {
                 if (ModuleName.isValid(name)) {
                     repository.warm(dir, new ScriptName(name), config.scriptMaxSourceBytes());
                     warmed.add(name);

@@ -14,12 +14,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -154,14 +151,14 @@ public final class CodeCache implements Cache {
         if (key == null || key.isEmpty() || key.length() > 256 || key.indexOf('\n') >= 0) {
             return null;
         }
-        return dir.resolve(sha256((engine + "\n" + key).getBytes(StandardCharsets.UTF_8)) + SUFFIX);
+        return dir.resolve(ModuleCompiler.sha256((engine + "\n" + key).getBytes(StandardCharsets.UTF_8)) + SUFFIX);
     }
 
     /** Header: magic, then engine, key and the payload's SHA-256, one line each, then the payload's length. */
     private byte[] entry(String key, byte[] payload) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream(payload.length + 256);
         out.write(MAGIC);
-        out.write((engine + "\n" + key + "\n" + sha256(payload) + "\n").getBytes(StandardCharsets.UTF_8));
+        out.write((engine + "\n" + key + "\n" + ModuleCompiler.sha256(payload) + "\n").getBytes(StandardCharsets.UTF_8));
         out.write(ByteBuffer.allocate(Integer.BYTES).putInt(payload.length).array());
         out.write(payload);
         return out.toByteArray();
@@ -194,7 +191,7 @@ public final class CodeCache implements Cache {
             return null;
         }
         byte[] payload = Arrays.copyOfRange(stored, at, stored.length);
-        return sha256(payload).equals(lines[2]) ? payload : null;
+        return ModuleCompiler.sha256(payload).equals(lines[2]) ? payload : null;
     }
 
     /** Deletes the least recently used entries until the rest fit in {@code maxBytes}. */
@@ -229,14 +226,6 @@ public final class CodeCache implements Cache {
             Files.deleteIfExists(file);
         } catch (IOException e) {
             LOG.log(Level.FINE, "Could not delete " + file, e);
-        }
-    }
-
-    private static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM ships SHA-256", e);
         }
     }
 }
