@@ -17,7 +17,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Reads the body of every {@code /run} and {@code /script} request before JAX-RS sees it, with the servlet
@@ -25,7 +24,9 @@ import java.util.concurrent.TimeUnit;
  * cut off after {@code mik.request.read-timeout-ms} with 408. A blocking read would hold its thread until the
  * container's own idle timeout (60 s on Payara, ending in an IOException). Requests without a body, a declared
  * length over {@code mik.request.max-bytes} (refused by {@link RequestBody} before a byte is read), and containers
- * that cannot go asynchronous pass straight through.
+ * that cannot go asynchronous pass straight through. A body that came with its headers (most do) is answered on the
+ * request's own thread; the rest of a later one is read asynchronously and answered on a second dispatch
+ * ({@link BodyReader}).
  */
 @WebFilter(urlPatterns = {"/run/*", "/script/*"}, asyncSupported = true,
         dispatcherTypes = {DispatcherType.REQUEST, DispatcherType.ASYNC})
@@ -85,14 +86,24 @@ public class BodyBufferFilter extends HttpFilter {
             chain.doFilter(request, response);
             return;
         }
-        long timeoutMs = config.requestReadTimeoutMs();
+        BodyReader reader = new BodyReader(request.getInputStream(), declared, maxBytes,
+                memory.pool().tryReserve(0), scheduler);
+        if (reader.readAvailable()) {
+            // the whole body came with the headers (most do), or was already too much: answered on this thread
+            if (reader.failure() != null) {
+                reader.failure().send(request, response);
+                return;
+            }
+            try {
+                chain.doFilter(reader.request(request), response);
+            } finally {
+                reader.release();
+            }
+            return;
+        }
         AsyncContext async = request.startAsync(request, response);
-        // the read deadline is this filter's own: the container's async timeout would also run during the dispatch
+        // the read deadline is the reader's own: the container's async timeout would also run during the dispatch
         async.setTimeout(0);
-        BodyReader reader = new BodyReader(async, request.getInputStream(), declared, maxBytes,
-                memory.pool().tryReserve(0));
-        reader.deadline(scheduler.schedule(() -> reader.expireOnContainerThread(timeoutMs), timeoutMs,
-                TimeUnit.MILLISECONDS));
-        request.getInputStream().setReadListener(reader);
+        reader.continueAsync(async, config.requestReadTimeoutMs());
     }
 }
