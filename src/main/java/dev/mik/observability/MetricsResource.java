@@ -1,5 +1,6 @@
 package dev.mik.observability;
 
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -7,6 +8,7 @@ import jakarta.ws.rs.Produces;
 
 /** {@code GET /_mik/metrics}: mik's metrics in the Prometheus text format (the server's own /metrics is separate). */
 @Path("_mik/metrics")
+@ApplicationScoped
 public class MetricsResource {
 
     @Inject

@@ -2,6 +2,7 @@ package dev.mik.run;
 
 import dev.mik.http.AnyMethodResource;
 import dev.mik.http.HttpRequests;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.core.Response;
@@ -11,6 +12,7 @@ import java.util.Map;
 
 /** {@code ANY /run/{module}[/{path…}]}: runs {@code <mik.handlers.dir>/<module>.wasm} under the WAGI contract. */
 @Path("run/{module}{path: (/.*)?}")
+@ApplicationScoped
 public class RunResource extends AnyMethodResource {
 
     @Inject

@@ -2,6 +2,7 @@ package dev.mik.script;
 
 import dev.mik.http.AnyMethodResource;
 import dev.mik.http.HttpRequests;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.core.Response;
@@ -12,6 +13,7 @@ import java.util.Map;
 
 /** {@code ANY /script/{name}[/{path…}]}: runs {@code <mik.scripts.dir>/<name>.js} with the request body as input. */
 @Path("script/{name}{path: (/.*)?}")
+@ApplicationScoped
 public class ScriptResource extends AnyMethodResource {
 
     @Inject
