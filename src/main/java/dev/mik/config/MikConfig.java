@@ -28,6 +28,7 @@ public class MikConfig {
     public static final String MODULE_MAX_BYTES = "mik.module.max-bytes";
     public static final String MODULE_COMPILE_TIMEOUT_MS = "mik.module.compile-timeout-ms";
     public static final String WARMUP_MAX_MS = "mik.warmup.max-ms";
+    public static final String WARMUP_REHEARSALS = "mik.warmup.rehearsals";
     public static final String CACHE_DIR = "mik.cache.dir";
     public static final String CACHE_MAX_BYTES = "mik.cache.max-bytes";
     public static final String SCRIPT_TIMEOUT_MS = "mik.script.timeout-ms";
@@ -127,6 +128,11 @@ public class MikConfig {
     /** How long readiness waits at start-up for every module and script to be compiled. */
     public long warmupMaxMs() {
         return positive(WARMUP_MAX_MS, 120_000);
+    }
+
+    /** How many times each module and script is run on a made-up request at start-up, before readiness. */
+    public long warmupRehearsals() {
+        return atLeastZero(WARMUP_REHEARSALS, 1);
     }
 
     public long moduleMaxBytes() {

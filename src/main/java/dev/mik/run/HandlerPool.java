@@ -2,9 +2,11 @@ package dev.mik.run;
 
 import dev.mik.config.MikConfig;
 import dev.mik.files.NamedFiles;
+import dev.mik.http.ServerInfo;
 import dev.mik.memory.HeapPressure;
 import dev.mik.memory.MemoryBudget;
 import dev.mik.observability.Metrics;
+import dev.mik.observability.TraceContext;
 import dev.mik.problem.ProblemException;
 import dev.mik.problem.ProblemType;
 import dev.mik.wasm.CodeCache;
@@ -58,6 +60,12 @@ public class HandlerPool {
     static final long RUN_THREAD_IDLE_SECONDS = 60;
     /** How often modules are checked for ready instances idle longer than {@code mik.pool.idle-release-ms}. */
     static final long IDLE_CHECK_SECONDS = 1;
+    /** The longest a warm-up rehearsal runs: enough for a first run, not for a hostile handler's whole timeout. */
+    public static final long REHEARSAL_TIMEOUT_MS = 1_000;
+    /** The request id of a warm-up rehearsal, as the log shows it. */
+    public static final String REHEARSAL_ID = "warm-up";
+    /** Where a warm-up rehearsal says it was received. */
+    public static final ServerInfo REHEARSAL_SERVER = new ServerInfo("localhost", 80, "HTTP/1.1", "127.0.0.1");
 
     private final ConcurrencyGate gate = new ConcurrencyGate();
     private HandlerMemory memory;
@@ -254,6 +262,37 @@ public class HandlerPool {
         } finally {
             metrics.record(Metrics.Kind.HANDLER, request.module().value(), status, System.nanoTime() - started);
         }
+    }
+
+    /**
+     * Runs a compiled module once on a made-up request ({@code GET /}, no body, request id {@value #REHEARSAL_ID})
+     * and forgets the answer: the warm-up's rehearsal, so a module's first real request does not pay for loading
+     * its classes and running its code for the first time. A handler has no effect outside its own run, so nobody
+     * can tell it happened, except from its stderr in the log.
+     */
+    public void rehearse(String module) {
+        ModuleName name = new ModuleName(module);
+        HandlerRequest request = new HandlerRequest(name, "GET", "/", "/", "", Map.of(), new byte[0],
+                "/run/" + module, "http://localhost/run/" + module, REHEARSAL_SERVER, REHEARSAL_ID,
+                TraceContext.continueOrStart(null).traceparent());
+        try {
+            rehearse(request, REHEARSAL_TIMEOUT_MS);
+        } catch (ProblemException expected) {
+            // a made-up request may well be refused by the handler or fail: only having run matters
+        }
+    }
+
+    /**
+     * Runs {@code request} as {@link #execute(HandlerRequest, long)} would, within the same memory bounds, but for
+     * a rehearsal: not counted in metrics, the circuit breaker or the concurrency limits, and never longer than
+     * {@value #REHEARSAL_TIMEOUT_MS} ms.
+     */
+    public HandlerResponse rehearse(HandlerRequest request, long maxTimeoutMs) {
+        long memoryMax = config.handlerMemoryMaxBytes();
+        ModuleVersion version = catalog.resolve(config.handlersDir(), request.module(), config.moduleMaxBytes(),
+                memoryMax);
+        long timeoutMs = Math.min(Math.min(maxTimeoutMs, config.handlerTimeoutMs()), REHEARSAL_TIMEOUT_MS);
+        return run(version, request, timeoutMs, memoryMax);
     }
 
     /**

@@ -5,6 +5,7 @@ import dev.mik.json.Jsonp;
 import dev.mik.problem.ProblemException;
 import dev.mik.problem.ProblemResponses;
 import dev.mik.problem.ProblemType;
+import dev.mik.run.HandlerCalls;
 import dev.mik.run.HandlerPool;
 import dev.mik.run.HandlerRequest;
 import dev.mik.run.HandlerResponse;
@@ -50,14 +51,14 @@ final class HostCallBridge implements HostBridge {
                   dev.mik.observability.TraceContext trace) {
     }
 
-    private final HandlerPool pool;
+    private final HandlerCalls handlers;
     private final ProblemResponses problems;
     private final Origin origin;
     private final long deadlineNanos;
     private final List<Outcome> outcomes = new ArrayList<>();
 
-    HostCallBridge(HandlerPool pool, ProblemResponses problems, Origin origin, long deadlineNanos) {
-        this.pool = pool;
+    HostCallBridge(HandlerCalls handlers, ProblemResponses problems, Origin origin, long deadlineNanos) {
+        this.handlers = handlers;
         this.problems = problems;
         this.origin = origin;
         this.deadlineNanos = deadlineNanos;
@@ -72,7 +73,7 @@ final class HostCallBridge implements HostBridge {
             if (remainingMs <= 0) {
                 throw new ProblemException(ProblemType.TIMEOUT, "The script's deadline passed before this call.");
             }
-            outcome = new Answered(pool.execute(request, remainingMs));
+            outcome = new Answered(handlers.call(request, remainingMs));
         } catch (ProblemException problem) {
             outcome = new Failed(problem);
         }

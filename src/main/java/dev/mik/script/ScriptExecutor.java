@@ -7,11 +7,14 @@ import dev.mik.memory.MemoryBudget;
 import dev.mik.memory.MemoryPool;
 import dev.mik.observability.LogText;
 import dev.mik.observability.Metrics;
+import dev.mik.observability.TraceContext;
 import dev.mik.problem.ProblemException;
 import dev.mik.problem.ProblemResponses;
 import dev.mik.problem.ProblemType;
 import dev.mik.run.BoundedExecutor;
+import dev.mik.run.HandlerCalls;
 import dev.mik.run.HandlerPool;
+import dev.mik.run.HandlerRequest;
 import dev.mik.run.ModuleName;
 import dev.mik.run.RunResource;
 import jakarta.annotation.PostConstruct;
@@ -149,7 +152,11 @@ public class ScriptExecutor {
             ScriptInput input = ScriptInput.of(request.body(), config.scriptInputMaxNodes());
             try (MemoryPool.Reservation held = memory.admit(input.estimatedHeapBytes() + FIRST_RESERVATION,
                     what + " with its input")) {
-                Response response = execute(script, request, input.text(), held);
+                String name = request.name().value();
+                ScriptConsole console = (level, message) -> log(name, request.origin().requestId(), level, message);
+                Response response = execute(script, request, input.text(), held,
+                        (call, maxTimeoutMs) -> pool.execute(call, maxTimeoutMs),
+                        config.scriptTimeoutMs(), console);
                 status = response.getStatus();
                 return response;
             }
@@ -166,15 +173,44 @@ public class ScriptExecutor {
         }
     }
 
-    /** @param reservation the run's bytes from the memory pool, grown as the script allocates */
+    /**
+     * Runs a compiled script once on a made-up request ({@code POST /} with input {@code {}}, request id
+     * {@value HandlerPool#REHEARSAL_ID}) and forgets the answer: the warm-up's rehearsal, so the script's first real
+     * request does not pay for linking its call sites and the sandbox's first run. Its {@code host.call}s are
+     * rehearsals too ({@link HandlerPool#rehearse(HandlerRequest, long)}); nothing is counted or logged, and it
+     * never runs longer than {@value HandlerPool#REHEARSAL_TIMEOUT_MS} ms. A script can only compute and call
+     * handlers, which have no effect outside their run, so nobody can tell it happened.
+     */
+    public void rehearse(String name) {
+        ScriptName scriptName = new ScriptName(name);
+        HostCallBridge.Origin origin = new HostCallBridge.Origin("", "http://localhost/", HandlerPool.REHEARSAL_SERVER,
+                HandlerPool.REHEARSAL_ID, TraceContext.continueOrStart(null));
+        ScriptRequest request = new ScriptRequest(scriptName, "POST", "/", Map.of(), Map.of(),
+                "{}".getBytes(StandardCharsets.UTF_8), origin);
+        try {
+            CompiledScript script = repository.resolve(config.scriptsDir(), scriptName, config.scriptMaxSourceBytes());
+            ScriptInput input = ScriptInput.of(request.body(), config.scriptInputMaxNodes());
+            try (MemoryPool.Reservation held = memory.admit(input.estimatedHeapBytes() + FIRST_RESERVATION,
+                    "Script '" + name + "' (rehearsal)")) {
+                execute(script, request, input.text(), held,
+                        (call, maxTimeoutMs) -> pool.rehearse(call, maxTimeoutMs),
+                        Math.min(config.scriptTimeoutMs(), HandlerPool.REHEARSAL_TIMEOUT_MS), (level, message) -> { });
+            }
+        } catch (ProblemException expected) {
+            // a made-up input may well make the script fail: only having run matters
+        }
+    }
+
+    /**
+     * @param reservation the run's bytes from the memory pool, grown as the script allocates
+     * @param handlers    where its {@code host.call}s go
+     */
     private Response execute(CompiledScript script, ScriptRequest request, String inputText,
-            MemoryPool.Reservation reservation) {
-        long timeoutMs = config.scriptTimeoutMs();
+            MemoryPool.Reservation reservation, HandlerCalls handlers, long timeoutMs, ScriptConsole console) {
         ScriptLimits limits = new ScriptLimits(timeoutMs, config.scriptMemoryMaxBytes(), config.scriptMaxCalls());
-        HostCallBridge bridge = new HostCallBridge(pool, problems, request.origin(),
+        HostCallBridge bridge = new HostCallBridge(handlers, problems, request.origin(),
                 System.nanoTime() + timeoutMs * 1_000_000);
         String name = request.name().value();
-        ScriptConsole console = (level, message) -> log(name, request.origin().requestId(), level, message);
         ScriptResult result;
         try {
             long base = reservation.held();

@@ -15,6 +15,7 @@ import jakarta.inject.Inject;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
@@ -24,9 +25,11 @@ import java.util.logging.Logger;
 
 /**
  * Compiles every module and script when the application starts, so no request waits for a compiler: modules in
- * parallel in the background ({@link HandlerPool#warm}), scripts one after another. Readiness stays DOWN until all
- * are compiled, or until {@code mik.warmup.max-ms} has passed, after which it is UP and the log names the ones still
- * compiling (they serve on the interpreter meanwhile).
+ * parallel in the background ({@link HandlerPool#warm}), scripts one after another. Then runs each one
+ * {@code mik.warmup.rehearsals} times on a made-up request and forgets the answers ({@link HandlerPool#rehearse},
+ * {@link ScriptExecutor#rehearse}), so first requests do not pay for first runs. Readiness stays DOWN until all that
+ * is done, or until {@code mik.warmup.max-ms} has passed, after which it is UP and the log names the stragglers
+ * (they serve on the interpreter meanwhile, or simply unrehearsed).
  */
 @ApplicationScoped
 public class Warmup {
@@ -76,22 +79,50 @@ public class Warmup {
 
     private void warm() {
         long started = System.nanoTime();
+        long rehearsals = config.warmupRehearsals();
         Map<String, CompletableFuture<Void>> modules = handlers.warm();
         synchronized (this) {
             modules.keySet().forEach(name -> pending.add("module " + name));
         }
-        modules.forEach((name, compiled) -> compiled.whenComplete((done, failure) -> finished("module " + name)));
+        Map<String, CompletableFuture<Void>> rehearsed = new TreeMap<>();
+        modules.forEach((name, compiled) -> rehearsed.put(name, compiled.handleAsync((done, failure) -> {
+            repeat(rehearsals, () -> handlers.rehearse(name));
+            finished("module " + name);
+            return null;
+        }, executor)));
         List<String> compiledScripts;
         try {
             compiledScripts = scripts.warm();
+            synchronized (this) {
+                compiledScripts.forEach(name -> pending.add("script " + name));
+            }
         } finally {
             synchronized (this) {
                 listed = true;
             }
         }
-        CompletableFuture.allOf(modules.values().toArray(CompletableFuture[]::new)).whenComplete((done, failure) ->
-                LOG.info(() -> "Compiled " + modules.size() + " modules and " + compiledScripts.size()
-                        + " scripts ahead of requests in " + (System.nanoTime() - started) / 1_000_000 + " ms."));
+        // scripts call modules: they rehearse once every module has
+        CompletableFuture.allOf(rehearsed.values().toArray(CompletableFuture[]::new)).handleAsync((done, failure) -> {
+            for (String name : compiledScripts) {
+                repeat(rehearsals, () -> scripts.rehearse(name));
+                finished("script " + name);
+            }
+            LOG.info(() -> "Compiled " + modules.size() + " modules and " + compiledScripts.size() + " scripts ahead "
+                    + "of requests, and ran each " + rehearsals + " time(s) on a made-up request ("
+                    + MikConfig.WARMUP_REHEARSALS + "), in " + (System.nanoTime() - started) / 1_000_000 + " ms.");
+            return null;
+        }, executor);
+    }
+
+    /** A rehearsal that fails in an unexpected way is logged and otherwise ignored: it never blocks readiness. */
+    private static void repeat(long times, Runnable rehearsal) {
+        try {
+            for (long i = 0; i < times; i++) {
+                rehearsal.run();
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "A warm-up rehearsal failed", e);
+        }
     }
 
     private synchronized void finished(String what) {
@@ -113,7 +144,7 @@ public class Warmup {
             long maxMs = config.warmupMaxMs();
             stragglers = listed ? String.join(", ", pending) : "the modules and scripts not listed yet";
             if (elapsedMs < maxMs) {
-                return "compiling modules and scripts ahead of requests (" + elapsedMs + " of at most " + maxMs
+                return "compiling and rehearsing modules and scripts ahead of requests (" + elapsedMs + " of at most " + maxMs
                         + " ms, " + MikConfig.WARMUP_MAX_MS + "): " + stragglers;
             }
             if (overdueReported) {

@@ -25,7 +25,7 @@ import java.util.stream.Stream;
  * Measures mik against a plain JAX-RS baseline deployed in the same Payara Micro process, so both share one JVM, one
  * HTTP stack and one machine, with {@code wrk} as the load: warm rows (fixed connections and duration), then the
  * cold figures (start to ready, first checkout after ready, the same after a restart with a warm compiled-code
- * cache). Prints a table and the ratios issue #10 asks about, and writes a dated CSV under {@code bench/results/}.
+ * cache, and on a third start the first request of every demo module), all with {@code mik.script.timeout-ms=3000}. Prints a table and the ratios issue #10 asks about, and writes a dated CSV under {@code bench/results/}.
  * Run it with {@code mvn -Pbench package -DskipTests}; tune with {@code -Dbench.seconds=10 -Dbench.connections=1,8
  * -Dbench.targets=baseline,mik-hello}.
  */
@@ -83,6 +83,14 @@ public final class Benchmark {
                 cold.put("first checkout after ready, restart (ms)", firstCheckout(client, server.uri()));
             }
         }
+        long again = System.nanoTime();
+        try (PayaraMicroProcess server = !Boolean.parseBoolean(System.getProperty("bench.restart", "true")) ? null
+                : PayaraMicroProcess.start(settings, wars, scripts, cache, "bench-server-modules")) {
+            if (server != null) { // a third start, so that each module's first request is the server's first of it
+                server.awaitReady(client, READINESS_PATHS, STARTUP_TIMEOUT);
+                firstModuleRequests(client, server.uri(), cold);
+            }
+        }
         String table = ResultTable.render(rows, cold);
         System.out.printf("%nResults: wrk, 1 thread, %d s per row after %d s of warm-up, on the same machine%n",
                 settings.measure().toSeconds(), settings.warmup().toSeconds());
@@ -134,6 +142,43 @@ public final class Benchmark {
             throw new IllegalStateException("the first checkout answered " + reply.statusCode() + ": " + reply.body());
         }
         return millis;
+    }
+
+    /** The first request of every demo module after ready (restart with a warm cache), each with a fitting body. */
+    private static void firstModuleRequests(HttpClient client, URI server, Map<String, Double> cold)
+            throws IOException, InterruptedException {
+        Map<String, String[]> requests = new LinkedHashMap<>();
+        requests.put("hello", new String[] {"GET", "mik/run/hello", null});
+        requests.put("echo", new String[] {"POST", "mik/run/echo", Target.KIB_JSON});
+        requests.put("auth", new String[] {"POST", "mik/run/auth/verify", "{\"token\":\"demo-token-bob\"}"});
+        requests.put("inventory", new String[] {"POST", "mik/run/inventory/check",
+                "{\"items\":[{\"sku\":\"MUG-01\",\"qty\":1}]}"});
+        requests.put("payment", new String[] {"POST", "mik/run/payment/charge",
+                "{\"amount\":1250,\"method\":\"card\",\"reference\":\"bench\"}"});
+        requests.put("orders", new String[] {"POST", "mik/run/orders/create",
+                "{\"userId\":\"u-bob\",\"items\":[{\"sku\":\"MUG-01\",\"qty\":1}],\"paymentId\":\"p-1\"}"});
+        requests.put("notifications", new String[] {"POST", "mik/run/notifications/send",
+                "{\"type\":\"order-confirmation\",\"orderId\":\"o-1\",\"email\":\"bob@example.com\"}"});
+        requests.put("guest-checkout", new String[] {"POST", "mik/run/guest-checkout",
+                "{\"items\":[{\"sku\":\"STICKERS\",\"qty\":1}]}"});
+        double slowest = 0;
+        for (Map.Entry<String, String[]> request : requests.entrySet()) {
+            String[] shape = request.getValue();
+            long started = System.nanoTime();
+            HttpResponse<String> reply = client.send(HttpRequest.newBuilder(server.resolve(shape[1]))
+                    .header("Content-Type", "application/json").timeout(Duration.ofSeconds(30))
+                    .method(shape[0], shape[2] == null ? HttpRequest.BodyPublishers.noBody()
+                            : HttpRequest.BodyPublishers.ofString(shape[2])).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            double millis = millisSince(started);
+            if (reply.statusCode() >= 500) {
+                throw new IllegalStateException("the first " + request.getKey() + " request answered "
+                        + reply.statusCode() + ": " + reply.body());
+            }
+            cold.put("first " + request.getKey() + " request after ready, restart (ms)", millis);
+            slowest = Math.max(slowest, millis);
+        }
+        cold.put("slowest first module request (ms)", slowest);
     }
 
     private static double millisSince(long startedNanos) {

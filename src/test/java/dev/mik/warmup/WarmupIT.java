@@ -83,6 +83,10 @@ class WarmupIT {
         }
         String before = server.log();
         assertTrue(before.contains(summary), before);
+        assertTrue(before.contains("and ran each 1 time(s) on a made-up request"), before);
+        // the rehearsals ran every module and script, and nothing counts them: no series before the first request
+        HttpResponse<String> metrics = send(HttpRequest.newBuilder(server.base().resolve("_mik/metrics")).GET());
+        assertTrue(!metrics.body().contains("mik_requests_total{"), metrics.body());
 
         long started = System.nanoTime();
         HttpResponse<String> checkout = send(HttpRequest.newBuilder(server.base().resolve("script/checkout"))
