@@ -22,8 +22,8 @@ import java.io.IOException;
  * Reads the body of every {@code /run} and {@code /script} request before JAX-RS sees it, with the servlet
  * container's non-blocking reads ({@link BodyReader}), so a slow or stalled client holds no request thread and is
  * cut off after {@code mik.request.read-timeout-ms} with 408. A blocking read would hold its thread until the
- * container's own idle timeout (60 s on Payara, ending in an IOException). Requests without a body, a declared
- * length over {@code mik.request.max-bytes} (refused by {@link RequestBody} before a byte is read), and containers
+ * container's own idle timeout (60 s on Payara, ending in an IOException). A declared length over
+ * {@code mik.request.max-bytes} is answered 413 here before a byte is read; requests without a body and containers
  * that cannot go asynchronous pass straight through. A body that came with its headers (most do) is answered on the
  * request's own thread; the rest of a later one is read asynchronously and answered on a second dispatch
  * ({@link BodyReader}).
@@ -81,8 +81,17 @@ public class BodyBufferFilter extends HttpFilter {
         long declared = request.getContentLengthLong();
         long maxBytes = config.requestMaxBytes();
         boolean hasBody = declared > 0 || declared < 0 && request.getHeader("Transfer-Encoding") != null;
-        if (request.getDispatcherType() != DispatcherType.REQUEST || !hasBody || declared > maxBytes
-                || !request.isAsyncSupported()) {
+        if (request.getDispatcherType() != DispatcherType.REQUEST || !hasBody) {
+            chain.doFilter(request, response);
+            return;
+        }
+        if (declared > maxBytes) {
+            // refused unread, closing the connection: passed on to JAX-RS, the 413 kept the connection open and WildFly
+            // drained the unsent body with a blocking read (40 stalled clients took every worker thread for 30 s)
+            BodyReader.tooLarge(maxBytes).send(request, response);
+            return;
+        }
+        if (!request.isAsyncSupported()) {
             chain.doFilter(request, response);
             return;
         }

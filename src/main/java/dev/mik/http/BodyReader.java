@@ -37,16 +37,17 @@ final class BodyReader implements ReadListener {
     static final int RESERVE_STEP = 64 * 1024;
     /** How long after the request thread handed over the reader waits before it touches the async context. */
     static final long HANDOVER_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
-    private static final int CHUNK = 16 * 1024;
     private static final int FIRST_CAPACITY = 16 * 1024;
+    /** The largest array the JVM reliably allocates. */
+    private static final int MAX_ARRAY = Integer.MAX_VALUE - 8;
 
     private final ServletInputStream in;
     private final long declaredLength;
     private final long maxBytes;
     private final MemoryPool.Reservation reservation;
     private final ScheduledExecutorService scheduler;
-    private final byte[] chunk = new byte[CHUNK];
-    private byte[] body;
+    /** Grown as bytes arrive, never ahead of them, and always reserved from the pool before it is allocated. */
+    private byte[] body = new byte[0];
     private int length;
     private boolean ended;
     private Failure failure;
@@ -60,11 +61,10 @@ final class BodyReader implements ReadListener {
             ScheduledExecutorService scheduler) {
         this.in = in;
         this.declaredLength = declaredLength;
-        this.maxBytes = maxBytes;
+        // one array holds the body: a limit configured past that is the array's
+        this.maxBytes = Math.min(maxBytes, MAX_ARRAY - 1);
         this.reservation = reservation;
         this.scheduler = scheduler;
-        // grown as bytes arrive, never ahead of them: a declared length is only a claim
-        this.body = new byte[(int) Math.min(declaredLength >= 0 ? declaredLength : FIRST_CAPACITY, FIRST_CAPACITY)];
     }
 
     /**
@@ -127,7 +127,7 @@ final class BodyReader implements ReadListener {
     @Override
     public synchronized void onAllDataRead() throws IOException {
         // Grizzly calls this when the whole body has been received, perhaps with some of it still unread
-        while (!ended && in.available() > 0) {
+        while (!ended && !complete() && in.available() > 0) {
             take();
         }
         if (ended) {
@@ -173,30 +173,40 @@ final class BodyReader implements ReadListener {
         return declaredLength >= 0 ? length >= declaredLength : in.isFinished() && in.available() == 0;
     }
 
-    /** Reads what the container has (it said so) into the body, or ends the read: at its end, too large, no memory. */
+    /**
+     * Reads what the container has (it said so) straight into the body, or ends the read: at its end, too large, no
+     * memory. Called only while the body is not complete.
+     */
     private void take() throws IOException {
-        int read = in.read(chunk);
+        if (length == body.length && !grow()) {
+            return;
+        }
+        int read = in.read(body, length, body.length - length);
         if (read == -1) {
             onAllDataRead();
             return;
         }
-        if (length + (long) read > maxBytes) {
-            fail(ProblemType.REQUEST_TOO_LARGE, "The request body is larger than the limit of " + maxBytes
-                    + " bytes (mik.request.max-bytes).", Map.of("maxBytes", maxBytes), null);
-            return;
-        }
-        if (length + read > body.length) {
-            long ceiling = declaredLength > length + read ? Math.min(declaredLength, maxBytes) : maxBytes;
-            int capacity = (int) Math.min(ceiling, Math.max(length + (long) read, 2L * body.length));
-            if (!hold(capacity)) {
-                fail(ProblemType.OVERLOADED, "The server's memory pool cannot hold this request body now.",
-                        Map.of("reason", "memory"), 1);
-                return;
-            }
-            body = Arrays.copyOf(body, capacity);
-        }
-        System.arraycopy(chunk, 0, body, length, read);
         length += read;
+        if (length > maxBytes) {
+            failWith(tooLarge(maxBytes));
+        }
+    }
+
+    /**
+     * Makes room for more, doubling from {@link #FIRST_CAPACITY} up to the declared length or, for a chunked body, to
+     * one byte past the limit (that byte is how a body too large is seen); reserved before it is allocated, so a crowd
+     * of half-sent bodies is counted in the pool. False when the read ended instead.
+     */
+    private boolean grow() {
+        long ceiling = Math.min(declaredLength >= 0 ? declaredLength : Long.MAX_VALUE, maxBytes + 1);
+        int capacity = (int) Math.min(ceiling, Math.max(FIRST_CAPACITY, 2L * body.length));
+        if (!hold(capacity, ceiling)) {
+            fail(ProblemType.OVERLOADED, "The server's memory pool cannot hold this request body now.",
+                    Map.of("reason", "memory"), 1);
+            return false;
+        }
+        body = Arrays.copyOf(body, capacity);
+        return true;
     }
 
     /** The read deadline passed: the 408 itself is written on the dispatch, not on the scheduler's thread. */
@@ -214,9 +224,10 @@ final class BodyReader implements ReadListener {
                 : "The request body ended before its last chunk.", Map.of(), null);
     }
 
-    private boolean hold(long bytes) {
+    /** Reserves {@code bytes}, a step ahead so a streaming body seldom asks the pool, but never past the ceiling. */
+    private boolean hold(long bytes, long ceiling) {
         long held = reservation.held();
-        return bytes <= held || reservation.grow(Math.max(bytes - held, RESERVE_STEP));
+        return bytes <= held || reservation.grow(Math.min(Math.max(bytes - held, RESERVE_STEP), ceiling - held));
     }
 
     /**
@@ -227,10 +238,14 @@ final class BodyReader implements ReadListener {
      * usual way.
      */
     private void fail(ProblemType type, String detail, Map<String, Object> extensions, Integer retryAfter) {
+        failWith(new Failure(type, detail, extensions, retryAfter));
+    }
+
+    private void failWith(Failure failure) {
         end();
         body = new byte[0];
         release();
-        failure = new Failure(type, detail, extensions, retryAfter);
+        this.failure = failure;
         answer();
     }
 
@@ -258,6 +273,12 @@ final class BodyReader implements ReadListener {
         if (deadline != null) {
             deadline.cancel(false);
         }
+    }
+
+    /** The answer to a body larger than {@code maxBytes}, whether declared so or seen as it streams. */
+    static Failure tooLarge(long maxBytes) {
+        return new Failure(ProblemType.REQUEST_TOO_LARGE, "The request body is larger than the limit of " + maxBytes
+                + " bytes (mik.request.max-bytes).", Map.of("maxBytes", maxBytes), null);
     }
 
     /** Why a body read ended without a body: sent by the filter, on the request thread or the second dispatch. */
