@@ -21,8 +21,8 @@ import java.io.InputStream;
 /**
  * A resource that answers every HTTP method the same way, passing the method on: handlers and scripts decide for
  * themselves what a method means. Subclasses carry the {@code @Path} and are {@code @ApplicationScoped}: one instance
- * serves every request (the {@code @Context} fields are the runtime's per-request proxies), because building a
- * resource per request, with its CDI and EJB references, was a fifth of a warm {@code /run/hello}'s CPU (JFR).
+ * serves every request, because building a resource per request, with its CDI and EJB references, was a fifth of a
+ * warm {@code /run/hello}'s CPU (JFR). What belongs to one request comes in as a {@link Call}.
  */
 public abstract class AnyMethodResource {
 
@@ -32,64 +32,71 @@ public abstract class AnyMethodResource {
     @Inject
     protected RequestCorrelation correlation;
 
-    @Context
-    protected UriInfo uri;
+    protected abstract Response handle(Call call, InputStream body);
 
-    @Context
-    protected HttpHeaders headers;
+    /**
+     * One request as a resource sees it: its method and the runtime's objects for it, looked up once. They are
+     * method parameters, not {@code @Context} fields: in this one instance a field is a proxy that looks the request
+     * up again on every call (on Payara that was a twentieth of a warm {@code /run/hello}'s CPU, JFR).
+     */
+    protected record Call(String method, HttpServletRequest servlet, UriInfo uri, HttpHeaders headers) {
 
-    @Context
-    protected HttpServletRequest servlet;
+        /** A decoded path parameter, e.g. the module or script name. */
+        public String pathParameter(String name) {
+            return uri.getPathParameters().getFirst(name);
+        }
 
-    protected abstract Response handle(String method, InputStream body);
+        public ServerInfo serverInfo() {
+            return new ServerInfo(servlet.getServerName(), servlet.getServerPort(), servlet.getProtocol(),
+                    servlet.getRemoteAddr());
+        }
+    }
 
     /** The request body, refused with 413 past {@code mik.request.max-bytes}. */
-    protected byte[] readBody(InputStream body) {
-        return RequestBody.read(body, headers.getHeaderString(HttpHeaders.CONTENT_LENGTH), config.requestMaxBytes());
-    }
-
-    /** A decoded path parameter, e.g. the module or script name. */
-    protected String pathParameter(String name) {
-        return uri.getPathParameters().getFirst(name);
-    }
-
-    protected ServerInfo serverInfo() {
-        return new ServerInfo(servlet.getServerName(), servlet.getServerPort(), servlet.getProtocol(),
-                servlet.getRemoteAddr());
+    protected byte[] readBody(Call call, InputStream body) {
+        return RequestBody.read(body, call.headers().getHeaderString(HttpHeaders.CONTENT_LENGTH),
+                config.requestMaxBytes());
     }
 
     @GET
-    public Response get(InputStream body) {
-        return handle("GET", body);
+    public Response get(@Context HttpServletRequest servlet, @Context UriInfo uri, @Context HttpHeaders headers,
+            InputStream body) {
+        return handle(new Call("GET", servlet, uri, headers), body);
     }
 
     @POST
-    public Response post(InputStream body) {
-        return handle("POST", body);
+    public Response post(@Context HttpServletRequest servlet, @Context UriInfo uri, @Context HttpHeaders headers,
+            InputStream body) {
+        return handle(new Call("POST", servlet, uri, headers), body);
     }
 
     @PUT
-    public Response put(InputStream body) {
-        return handle("PUT", body);
+    public Response put(@Context HttpServletRequest servlet, @Context UriInfo uri, @Context HttpHeaders headers,
+            InputStream body) {
+        return handle(new Call("PUT", servlet, uri, headers), body);
     }
 
     @DELETE
-    public Response delete(InputStream body) {
-        return handle("DELETE", body);
+    public Response delete(@Context HttpServletRequest servlet, @Context UriInfo uri, @Context HttpHeaders headers,
+            InputStream body) {
+        return handle(new Call("DELETE", servlet, uri, headers), body);
     }
 
     @PATCH
-    public Response patch(InputStream body) {
-        return handle("PATCH", body);
+    public Response patch(@Context HttpServletRequest servlet, @Context UriInfo uri, @Context HttpHeaders headers,
+            InputStream body) {
+        return handle(new Call("PATCH", servlet, uri, headers), body);
     }
 
     @HEAD
-    public Response head(InputStream body) {
-        return handle("HEAD", body);
+    public Response head(@Context HttpServletRequest servlet, @Context UriInfo uri, @Context HttpHeaders headers,
+            InputStream body) {
+        return handle(new Call("HEAD", servlet, uri, headers), body);
     }
 
     @OPTIONS
-    public Response options(InputStream body) {
-        return handle("OPTIONS", body);
+    public Response options(@Context HttpServletRequest servlet, @Context UriInfo uri, @Context HttpHeaders headers,
+            InputStream body) {
+        return handle(new Call("OPTIONS", servlet, uri, headers), body);
     }
 }

@@ -8,6 +8,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.core.Response;
 
 import java.io.InputStream;
+import java.net.URI;
 import java.util.Map;
 
 /** {@code ANY /run/{module}[/{path…}]}: runs {@code <mik.handlers.dir>/<module>.wasm} under the WAGI contract. */
@@ -19,19 +20,20 @@ public class RunResource extends AnyMethodResource {
     HandlerPool pool;
 
     @Override
-    protected Response handle(String method, InputStream body) {
-        ModuleName name = new ModuleName(pathParameter("module"));
-        return toHttp(pool.execute(request(method, name, readBody(body))));
+    protected Response handle(Call call, InputStream body) {
+        ModuleName name = new ModuleName(call.pathParameter("module"));
+        return toHttp(pool.execute(request(call, name, readBody(call, body))));
     }
 
-    private HandlerRequest request(String method, ModuleName name, byte[] body) {
-        String rawPath = uri.getPathParameters(false).getFirst("path");
+    private HandlerRequest request(Call call, ModuleName name, byte[] body) {
+        String rawPath = call.uri().getPathParameters(false).getFirst("path");
         String rawPathInfo = rawPath == null || rawPath.isEmpty() ? "/" : rawPath;
-        String query = uri.getRequestUri().getRawQuery();
-        String scriptName = servlet.getContextPath() + "/run/" + name.value();
-        return new HandlerRequest(name, method, HttpRequests.decodePath(rawPathInfo), rawPathInfo,
-                query == null ? "" : query, HttpRequests.headers(headers), body, scriptName,
-                uri.getRequestUri().toString(), serverInfo(), correlation.requestId(),
+        URI requestUri = call.uri().getRequestUri();
+        String query = requestUri.getRawQuery();
+        String scriptName = call.servlet().getContextPath() + "/run/" + name.value();
+        return new HandlerRequest(name, call.method(), HttpRequests.decodePath(rawPathInfo), rawPathInfo,
+                query == null ? "" : query, HttpRequests.headers(call.headers()), body, scriptName,
+                requestUri.toString(), call.serverInfo(), correlation.requestId(),
                 correlation.trace().traceparent());
     }
 

@@ -20,15 +20,15 @@ public class ScriptResource extends AnyMethodResource {
     ScriptExecutor executor;
 
     @Override
-    protected Response handle(String method, InputStream body) {
-        ScriptName name = new ScriptName(pathParameter("name"));
-        byte[] bytes = readBody(body);
-        String path = pathParameter("path");
-        Map<String, String> query = firstValues(uri.getRequestUri().getRawQuery());
-        var origin = new HostCallBridge.Origin(servlet.getContextPath(), uri.getBaseUri().toString(), serverInfo(),
-                correlation.requestId(), correlation.trace());
-        return executor.run(new ScriptRequest(name, method, path == null || path.isEmpty() ? "/" : path, query,
-                HttpRequests.headers(headers), bytes, origin));
+    protected Response handle(Call call, InputStream body) {
+        ScriptName name = new ScriptName(call.pathParameter("name"));
+        byte[] bytes = readBody(call, body);
+        String path = call.pathParameter("path");
+        Map<String, String> query = firstValues(call.uri().getRequestUri().getRawQuery());
+        var origin = new HostCallBridge.Origin(call.servlet().getContextPath(), call.uri().getBaseUri().toString(),
+                call.serverInfo(), correlation.requestId(), correlation.trace());
+        return executor.run(new ScriptRequest(name, call.method(), path == null || path.isEmpty() ? "/" : path, query,
+                HttpRequests.headers(call.headers()), bytes, origin));
     }
 
     /** Query parameters in the order they were sent, percent-decoded; the first value of a repeated name wins. */
