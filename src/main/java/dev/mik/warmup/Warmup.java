@@ -3,7 +3,9 @@ package dev.mik.warmup;
 import dev.mik.config.MikConfig;
 import dev.mik.observability.Metrics;
 import dev.mik.run.HandlerPool;
+import dev.mik.run.RunResource;
 import dev.mik.script.ScriptExecutor;
+import dev.mik.script.ScriptResource;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
@@ -47,6 +49,13 @@ public class Warmup {
 
     @Inject
     Metrics metrics;
+
+    /** The JAX-RS resources, made before the first request instead of by it (with their CDI and EJB references). */
+    @Inject
+    RunResource runResource;
+
+    @Inject
+    ScriptResource scriptResource;
 
     @Resource
     ManagedExecutorService executor;
@@ -101,6 +110,9 @@ public class Warmup {
                 listed = true;
             }
         }
+        // the resources are made now, not by the first request (toString reaches the instance behind the proxy)
+        runResource.toString();
+        scriptResource.toString();
         // scripts call modules: they rehearse once every module has
         CompletableFuture.allOf(rehearsed.values().toArray(CompletableFuture[]::new)).handleAsync((done, failure) -> {
             for (String name : compiledScripts) {
