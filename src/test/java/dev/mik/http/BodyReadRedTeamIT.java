@@ -140,11 +140,11 @@ class BodyReadRedTeamIT extends ServerTest {
                     write(socket, whole, 0, cut);
                     Thread.sleep(pauses.nextInt(12));
                     write(socket, whole, cut, whole.length);
-                    Reply reply = Reply.read(in);
+                    RawReply reply = RawReply.read(in);
                     int at = cut;
                     assertEquals(200, reply.status(), () -> (whole == requests.get(0) ? "length" : "chunked")
                             + " request cut at byte " + at + ": " + reply);
-                    assertEquals(body, echoed(reply), "cut at byte " + at);
+                    assertEquals(body, reply.echoedBody(), "cut at byte " + at);
                     answered++;
                     if (reply.closes()) {
                         socket.close();
@@ -213,7 +213,7 @@ class BodyReadRedTeamIT extends ServerTest {
             assertTrue(hello.millis() < SLACK_MS, "a GET beside " + stalled + " stalled over-limit bodies took "
                     + hello.millis() + " ms");
             for (Socket socket : sockets) {
-                Reply reply = Reply.read(new BufferedInputStream(socket.getInputStream()));
+                RawReply reply = RawReply.read(new BufferedInputStream(socket.getInputStream()));
                 assertEquals(Outcome.TOO_LARGE, classify(reply, null), reply::toString);
                 assertTrue(reply.closes(), reply::toString);
             }
@@ -247,7 +247,7 @@ class BodyReadRedTeamIT extends ServerTest {
             assertTrue(reserved >= (long) stalled * sent, reserved + " bytes reserved for " + stalled
                     + " stalled bodies of " + sent + " bytes each");
             for (Socket socket : sockets) {
-                Reply reply = Reply.read(new BufferedInputStream(socket.getInputStream()));
+                RawReply reply = RawReply.read(new BufferedInputStream(socket.getInputStream()));
                 assertEquals(Outcome.TIMEOUT, classify(reply, null), reply::toString);
             }
         } finally {
@@ -269,7 +269,7 @@ class BodyReadRedTeamIT extends ServerTest {
         try (Socket socket = open()) {
             long started = System.nanoTime();
             write(socket, request("Transfer-Encoding: chunked", chunked(body, new int[] {1}, false, false)));
-            Reply reply = Reply.read(new BufferedInputStream(socket.getInputStream()));
+            RawReply reply = RawReply.read(new BufferedInputStream(socket.getInputStream()));
             long millis = (System.nanoTime() - started) / 1_000_000;
             Outcome outcome = classify(reply, new String(body, StandardCharsets.US_ASCII));
             System.out.printf("BodyReadRedTeamIT: %d one-byte chunks: %s after %d ms%n", MAX_BYTES, outcome, millis);
@@ -317,12 +317,12 @@ class BodyReadRedTeamIT extends ServerTest {
         String where = request + " (" + shape.name() + ", " + shape.bytes().length + " bytes in "
                 + (shape.cuts().length + 1) + " writes, " + shape.ending() + ")";
         Outcome outcome;
-        Reply reply = null;
+        RawReply reply = null;
         if (unread) {
             outcome = Outcome.UNREAD;
         } else {
             try {
-                reply = Reply.read(in);
+                reply = RawReply.read(in);
                 outcome = classify(reply, shape.body());
             } catch (EOFException | SocketException closed) {
                 outcome = Outcome.CLOSED;
@@ -480,10 +480,10 @@ class BodyReadRedTeamIT extends ServerTest {
     }
 
     /** What a reply means; null when it breaks an invariant whatever the shape (a 500, HTML, another's body). */
-    private static Outcome classify(Reply reply, String sentBody) {
+    private static Outcome classify(RawReply reply, String sentBody) {
         int status = reply.status();
         if (status == 200) {
-            return sentBody == null || !sentBody.equals(echoed(reply)) ? null : Outcome.OWN_BODY;
+            return sentBody == null || !sentBody.equals(reply.echoedBody()) ? null : Outcome.OWN_BODY;
         }
         if (reply.body().isEmpty()) {
             return status == 400 ? Outcome.CONTAINER_400 : null;
@@ -502,10 +502,6 @@ class BodyReadRedTeamIT extends ServerTest {
             case "urn:mik:problem:overloaded" -> status == 503 ? Outcome.OVERLOADED : null;
             default -> null;
         };
-    }
-
-    private static String echoed(Reply reply) {
-        return Json.createReader(new StringReader(reply.body())).readObject().getString("body");
     }
 
     private void assertReservedReturnsToZero() throws InterruptedException {
@@ -634,68 +630,4 @@ class BodyReadRedTeamIT extends ServerTest {
         socket.getOutputStream().flush();
     }
 
-    /** One HTTP/1.1 answer read off a connection (interim 1xx answers skipped): by its Content-Length or chunks. */
-    private record Reply(int status, Map<String, String> headers, String body) {
-
-        String header(String name) {
-            return headers.getOrDefault(name.toLowerCase(Locale.ROOT), "");
-        }
-
-        boolean closes() {
-            return header("connection").equalsIgnoreCase("close");
-        }
-
-        static Reply read(InputStream in) throws IOException {
-            while (true) {
-                String statusLine = line(in);
-                String[] words = statusLine.split(" ");
-                if (words.length < 2 || !words[0].startsWith("HTTP/1.")) {
-                    throw new IllegalStateException("not a status line: " + statusLine);
-                }
-                int status = Integer.parseInt(words[1]);
-                Map<String, String> headers = new TreeMap<>();
-                for (String header = line(in); !header.isEmpty(); header = line(in)) {
-                    int colon = header.indexOf(':');
-                    headers.put(header.substring(0, colon).trim().toLowerCase(Locale.ROOT),
-                            header.substring(colon + 1).trim());
-                }
-                if (status < 200) {
-                    continue;
-                }
-                ByteArrayOutputStream body = new ByteArrayOutputStream();
-                if (headers.getOrDefault("transfer-encoding", "").contains("chunked")) {
-                    for (int size = chunkSize(in); size > 0; size = chunkSize(in)) {
-                        body.write(in.readNBytes(size));
-                        line(in);
-                    }
-                    line(in);
-                } else if (headers.containsKey("content-length")) {
-                    int length = Integer.parseInt(headers.get("content-length"));
-                    byte[] bytes = in.readNBytes(length);
-                    if (bytes.length < length) {
-                        throw new EOFException("answer cut short: " + new String(bytes, StandardCharsets.UTF_8));
-                    }
-                    body.write(bytes);
-                }
-                return new Reply(status, headers, body.toString(StandardCharsets.UTF_8));
-            }
-        }
-
-        private static int chunkSize(InputStream in) throws IOException {
-            return Integer.parseInt(line(in).split(";")[0].trim(), 16);
-        }
-
-        private static String line(InputStream in) throws IOException {
-            StringBuilder line = new StringBuilder();
-            for (int b = in.read(); b != '\n'; b = in.read()) {
-                if (b == -1) {
-                    throw new EOFException("connection closed after: " + line);
-                }
-                if (b != '\r') {
-                    line.append((char) b);
-                }
-            }
-            return line.toString();
-        }
-    }
 }
