@@ -54,9 +54,11 @@ public class HealthResource {
         String heapReason = pressure.reason();
         String warming = warmup.reason();
         JsonArrayBuilder checks = Jsonp.arrayBuilder()
-                .add(check("handlers-dir", handlersReadable, handlers.toString()))
-                .add(check("scripts-dir", true, scriptsReadable ? scripts.toString()
-                        : scripts + " is not a readable directory: /script is unavailable"))
+                // whether, not where: the health endpoints answer anyone, and a path tells an attacker about the host
+                .add(check("handlers-dir", handlersReadable, handlersReadable ? "readable"
+                        : "not a readable directory (" + MikConfig.HANDLERS_DIR + ")"))
+                .add(check("scripts-dir", true, scriptsReadable ? "readable"
+                        : "not a readable directory (" + MikConfig.SCRIPTS_DIR + "): /script is unavailable"))
                 .add(check("heap", heapReason == null, heapReason == null
                         ? pressure.usedPercent() + "% full after the latest garbage collection" : heapReason))
                 .add(check("warmup", warming == null, warming == null ? "modules and scripts compiled" : warming));

@@ -88,6 +88,10 @@ public class Warmup {
 
     private void warm() {
         long started = System.nanoTime();
+        // where mik reads from is for the operator's log, not for the unauthenticated health answer
+        LOG.info(() -> "Handlers are read from " + config.handlersDir().toAbsolutePath() + " ("
+                + MikConfig.HANDLERS_DIR + "), scripts from " + config.scriptsDir().toAbsolutePath() + " ("
+                + MikConfig.SCRIPTS_DIR + ").");
         long rehearsals = config.warmupRehearsals();
         Map<String, CompletableFuture<Void>> modules = handlers.warm();
         synchronized (this) {

@@ -131,6 +131,15 @@ class RunIT extends ServerTest {
         assertEquals(200, ready.status(), ready::toString);
         assertEquals("UP", ready.json().getString("status"));
         assertEquals("handlers-dir", ready.json().getJsonArray("checks").getJsonObject(0).getString("name"));
+        // whether, not where: no check of either answer names a path of the host
+        for (var answer : List.of(live, ready)) {
+            for (var check : answer.json().getJsonArray("checks").getValuesAs(jakarta.json.JsonObject.class)) {
+                String detail = check.getJsonObject("data").getString("detail");
+                assertFalse(detail.startsWith("/") || detail.matches(".*[A-Za-z]:\\\\.*"), check::toString);
+            }
+        }
+        assertEquals("readable", ready.json().getJsonArray("checks").getJsonObject(0).getJsonObject("data")
+                .getString("detail"));
     }
 
     @Test
