@@ -76,15 +76,11 @@ final class BodyReader implements ReadListener {
             while (!ended && !complete() && in.available() > 0) {
                 take();
             }
-        } catch (IOException brokenOff) {
-            // Undertow: the client closed its side before the body was complete
-            shortBody();
-        }
-        try {
             if (!ended && complete()) {
                 end();
             }
         } catch (IOException brokenOff) {
+            // Undertow: the client closed its side before the body was complete
             shortBody();
         }
         return ended;

@@ -148,25 +148,15 @@ public class ScriptExecutor {
         long started = System.nanoTime();
         int status = ProblemType.INTERNAL.status();
         try {
-            // measured in Java before the sandbox builds it; its heap is held from the pool until the run ends
-            ScriptInput input = ScriptInput.of(request.body(), config.scriptInputMaxNodes());
-            try (MemoryPool.Reservation held = memory.admit(input.estimatedHeapBytes() + FIRST_RESERVATION,
-                    what + " with its input")) {
-                String name = request.name().value();
-                ScriptConsole console = (level, message) -> log(name, request.origin().requestId(), level, message);
-                Response response = execute(script, request, input.text(), held,
-                        (call, maxTimeoutMs) -> pool.execute(call, maxTimeoutMs),
-                        config.scriptTimeoutMs(), console);
-                status = response.getStatus();
-                return response;
-            }
+            String name = request.name().value();
+            ScriptConsole console = (level, message) -> log(name, request.origin().requestId(), level, message);
+            Response response = execute(script, request, what, (call, maxTimeoutMs) -> pool.execute(call, maxTimeoutMs),
+                    config.scriptTimeoutMs(), console);
+            status = response.getStatus();
+            return response;
         } catch (ProblemException problem) {
             status = problem.type().status();
             throw problem;
-        } catch (OutOfMemoryError e) {
-            // the run's own allocations are gone with its frames; answer for it and keep serving
-            status = ProblemType.SCRIPT_LIMIT.status();
-            throw outOfMemory(request.name().value());
         } finally {
             running.decrementAndGet();
             metrics.record(Metrics.Kind.SCRIPT, request.name().value(), status, System.nanoTime() - started);
@@ -189,23 +179,38 @@ public class ScriptExecutor {
                 "{}".getBytes(StandardCharsets.UTF_8), origin);
         try {
             CompiledScript script = repository.resolve(config.scriptsDir(), scriptName, config.scriptMaxSourceBytes());
-            ScriptInput input = ScriptInput.of(request.body(), config.scriptInputMaxNodes());
-            try (MemoryPool.Reservation held = memory.admit(input.estimatedHeapBytes() + FIRST_RESERVATION,
-                    "Script '" + name + "' (rehearsal)")) {
-                execute(script, request, input.text(), held,
-                        (call, maxTimeoutMs) -> pool.rehearse(call, maxTimeoutMs),
-                        Math.min(config.scriptTimeoutMs(), HandlerPool.REHEARSAL_TIMEOUT_MS), (level, message) -> { });
-            }
+            execute(script, request, "Script '" + name + "' (rehearsal)",
+                    (call, maxTimeoutMs) -> pool.rehearse(call, maxTimeoutMs),
+                    Math.min(config.scriptTimeoutMs(), HandlerPool.REHEARSAL_TIMEOUT_MS), (level, message) -> { });
         } catch (ProblemException expected) {
             // a made-up input may well make the script fail: only having run matters
         }
     }
 
     /**
-     * @param reservation the run's bytes from the memory pool, grown as the script allocates
-     * @param handlers    where its {@code host.call}s go
+     * Measures the input, holds its heap from the memory pool for the run, and runs the script; an
+     * {@code OutOfMemoryError} ends at this boundary as a 500 {@code script-limit}, for requests and rehearsals alike.
+     *
+     * @param what     the run as the pool's refusal names it, e.g. {@code Script 'checkout'}
+     * @param handlers where its {@code host.call}s go
      */
-    private Response execute(CompiledScript script, ScriptRequest request, String inputText,
+    private Response execute(CompiledScript script, ScriptRequest request, String what, HandlerCalls handlers,
+            long timeoutMs, ScriptConsole console) {
+        try {
+            // measured in Java before the sandbox builds it; its heap is held from the pool until the run ends
+            ScriptInput input = ScriptInput.of(request.body(), config.scriptInputMaxNodes());
+            try (MemoryPool.Reservation held = memory.admit(input.estimatedHeapBytes() + FIRST_RESERVATION,
+                    what + " with its input")) {
+                return runInSandbox(script, request, input.text(), held, handlers, timeoutMs, console);
+            }
+        } catch (OutOfMemoryError e) {
+            // the run's own allocations are gone with its frames; answer for it and keep serving
+            throw outOfMemory(request.name().value());
+        }
+    }
+
+    /** @param reservation the run's bytes from the memory pool, grown as the script allocates */
+    private Response runInSandbox(CompiledScript script, ScriptRequest request, String inputText,
             MemoryPool.Reservation reservation, HandlerCalls handlers, long timeoutMs, ScriptConsole console) {
         ScriptLimits limits = new ScriptLimits(timeoutMs, config.scriptMemoryMaxBytes(), config.scriptMaxCalls());
         HostCallBridge bridge = new HostCallBridge(handlers, problems, request.origin(),

@@ -14,10 +14,10 @@ import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
@@ -97,8 +97,8 @@ public class Warmup {
         synchronized (this) {
             modules.keySet().forEach(name -> pending.add("module " + name));
         }
-        Map<String, CompletableFuture<Void>> rehearsed = new TreeMap<>();
-        modules.forEach((name, compiled) -> rehearsed.put(name, compiled.handleAsync((done, failure) -> {
+        List<CompletableFuture<Void>> rehearsed = new ArrayList<>();
+        modules.forEach((name, compiled) -> rehearsed.add(compiled.handleAsync((done, failure) -> {
             repeat(rehearsals, () -> handlers.rehearse(name));
             finished("module " + name);
             return null;
@@ -118,7 +118,7 @@ public class Warmup {
         runResource.toString();
         scriptResource.toString();
         // scripts call modules: they rehearse once every module has
-        CompletableFuture.allOf(rehearsed.values().toArray(CompletableFuture[]::new)).handleAsync((done, failure) -> {
+        CompletableFuture.allOf(rehearsed.toArray(CompletableFuture[]::new)).handleAsync((done, failure) -> {
             for (String name : compiledScripts) {
                 repeat(rehearsals, () -> scripts.rehearse(name));
                 finished("script " + name);
