@@ -1,5 +1,6 @@
 package dev.mik.observability;
 
+import dev.mik.config.InvalidSetting;
 import dev.mik.config.MikConfig;
 import dev.mik.json.Jsonp;
 import dev.mik.memory.HeapPressure;
@@ -15,6 +16,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import java.nio.file.Files;
+import java.util.List;
 
 /**
  * {@code GET /_mik/health/live} and {@code /_mik/health/ready}, in the MicroProfile Health response shape. mik serves
@@ -61,8 +63,31 @@ public class HealthResource {
                         : "not a readable directory (" + MikConfig.SCRIPTS_DIR + "): /script is unavailable"))
                 .add(check("heap", heapReason == null, heapReason == null
                         ? pressure.usedPercent() + "% full after the latest garbage collection" : heapReason))
-                .add(check("warmup", warming == null, warming == null ? "modules and scripts compiled" : warming));
+                .add(check("warmup", warming == null, warming == null ? "modules and scripts compiled" : warming))
+                .add(configCheck());
         return answer(checks, handlersReadable && heapReason == null && warming == null);
+    }
+
+    /**
+     * Names every refused {@code mik.*} value with the value serving instead. It stays UP: the server serves with
+     * valid values, and a typo must not take it out of its load balancer.
+     */
+    private JsonObject configCheck() {
+        List<InvalidSetting> refused = config.invalidSettings();
+        if (refused.isEmpty()) {
+            return check("config", true, "every mik.* value is valid");
+        }
+        JsonArrayBuilder invalid = Jsonp.arrayBuilder();
+        refused.forEach(setting -> invalid.add(Jsonp.objectBuilder().add("key", setting.key())
+                .add("value", setting.value()).add("reason", setting.reason()).add("allowed", setting.allowed())
+                .add("inForce", setting.inForce())));
+        return Jsonp.objectBuilder()
+                .add("name", "config")
+                .add("status", "UP")
+                .add("data", Jsonp.objectBuilder()
+                        .add("detail", refused.size() + " mik.* value(s) refused; the values in force are listed")
+                        .add("invalid", invalid))
+                .build();
     }
 
     private static JsonObject check(String name, boolean up, String detail) {
