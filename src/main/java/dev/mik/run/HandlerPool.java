@@ -10,6 +10,7 @@ import dev.mik.observability.TraceContext;
 import dev.mik.problem.ProblemException;
 import dev.mik.problem.ProblemType;
 import dev.mik.wasm.CodeCache;
+import dev.mik.watch.Watchdog;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -40,11 +41,11 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Runs handler modules. Owns the compiled-module cache ({@link ModuleCatalog}), a few instances per hot module made
- * ahead of requests ({@link ModuleVersion}), the concurrency limits and the per-module circuit breakers. Every run
- * happens on the server's {@link ManagedExecutorService} under the configured timeout ({@link HandlerRunner}); a run
- * that overstays is interrupted, which Chicory honours, so its thread goes back to the pool. Every instance, ready or
- * running, reserves what it holds from the server's memory pool ({@link HandlerMemory}).
+ * Runs handler modules. Owns the compiled-module cache ({@link ModuleCatalog}), instances made ahead of requests for
+ * modules slow to instantiate ({@link ModuleVersion}), the concurrency limits and the per-module circuit breakers.
+ * Every run happens on the calling thread under the configured timeout ({@link HandlerRunner}); a run that overstays
+ * is interrupted by the deadline watchdog, which Chicory honours. Every instance, ready or running, reserves what it
+ * holds from the server's memory pool ({@link HandlerMemory}).
  */
 @Singleton
 @Startup
@@ -56,8 +57,8 @@ public class HandlerPool {
 
     /** How often deleted modules are looked for. */
     static final long SWEEP_SECONDS = 30;
-    /** How long an idle handler-run thread waits for the next run before it ends. */
-    static final long RUN_THREAD_IDLE_SECONDS = 60;
+    /** How long an idle thread that makes instances ahead waits for the next before it ends. */
+    static final long PREPARE_THREAD_IDLE_SECONDS = 60;
     /** How often modules are checked for ready instances idle longer than {@code mik.pool.idle-release-ms}. */
     static final long IDLE_CHECK_SECONDS = 1;
     /** The longest a warm-up rehearsal runs: enough for a first run, not for a hostile handler's whole timeout. */
@@ -76,11 +77,12 @@ public class HandlerPool {
     @Resource
     ManagedExecutorService executor;
 
-    /** The container's thread factory: handler runs go to a pool of its threads, not one executor task each. */
+    /** The container's thread factory: instances made ahead are made on a pool of its threads. */
     @Resource
     ManagedThreadFactory threadFactory;
 
-    private ExecutorService runThreads;
+    private ExecutorService prepareThreads;
+    private Watchdog<RunDeadline> deadlines;
 
     @Inject
     MikConfig config;
@@ -115,11 +117,13 @@ public class HandlerPool {
                 version -> refillLater(version, config.handlerMemoryMaxBytes()), codeCache());
         // A task submitted to the managed executor has the container's context captured, which Payara 6 does with a
         // ServiceLoader scan of the class path on every submit: JFR put half of a warm /run/hello's CPU there. Threads
-        // from the managed thread factory carry the application's context from their creation, once; the
-        // concurrency gate already bounds how many runs there are, so the pool only reuses idle threads.
-        runThreads = new ThreadPoolExecutor(0, Integer.MAX_VALUE, RUN_THREAD_IDLE_SECONDS, TimeUnit.SECONDS,
+        // from the managed thread factory carry the application's context from their creation, once; they only make
+        // instances ahead for modules slow to instantiate, so the pool only reuses idle threads.
+        prepareThreads = new ThreadPoolExecutor(0, Integer.MAX_VALUE, PREPARE_THREAD_IDLE_SECONDS, TimeUnit.SECONDS,
                 new SynchronousQueue<>(), threadFactory);
-        runner = new HandlerRunner(runThreads);
+        deadlines = new Watchdog<>("Handler deadline watchdog", LOG, scheduler,
+                deadline -> deadline.poll(System.nanoTime()));
+        runner = new HandlerRunner(deadlines);
         metrics.gauge("mik_handlers_in_flight", gate::inFlight);
         metrics.gauge("mik_handler_threads_busy", runner::guestsRunning);
         metrics.gauge("mik_modules_loaded", catalog::size);
@@ -133,7 +137,8 @@ public class HandlerPool {
 
     @PreDestroy
     void stop() {
-        runThreads.shutdownNow();
+        prepareThreads.shutdownNow();
+        deadlines.close();
         sweeper.cancel(false);
         idleReleaser.cancel(false);
     }
@@ -320,15 +325,15 @@ public class HandlerPool {
         }
     }
 
-    /** Tops up the module's ready instances on the executor, off the request path. */
+    /** Tops up the module's ready instances on another thread, if they are worth making ahead. */
     private void refillLater(ModuleVersion version, long memoryMax) {
         int target = config.poolInstancesPerModule();
-        if (target == 0) {
+        if (target == 0 || !version.preparedAhead()) {
             return;
         }
         long readyMax = memory.pool().capacity() / 100 * config.poolReadyMaxPercent();
         try {
-            runThreads.execute(() -> version.refill(target, memoryMax, readyMax));
+            prepareThreads.execute(() -> version.refill(target, memoryMax, readyMax));
         } catch (RejectedExecutionException busy) {
             // the next request makes its own instance
         }

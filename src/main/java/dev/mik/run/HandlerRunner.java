@@ -11,25 +11,21 @@ import dev.mik.wasm.OutputLimitException;
 import dev.mik.wasm.PreparedInstance;
 import dev.mik.wasm.WagiInput;
 import dev.mik.wasm.WagiOutput;
+import dev.mik.watch.Watchdog;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Runs one request on one instance of a module version, on an executor thread under a timeout, and turns every way
- * it can end into a response or a {@link ProblemException}. The instance (and the memory it holds) is taken and
- * given back inside the executor task, so it is released on every exit path: success, trap, timeout, interrupt,
- * exception, and the JVM running out of heap, which is answered as {@code memory-limit} while the server goes on.
+ * Runs one request on one instance of a module version, on the calling thread under a deadline, and turns every way
+ * it can end into a response or a {@link ProblemException}. The deadline is a {@link RunDeadline} polled by the
+ * handlers' watchdog, which interrupts an overstaying guest: a run costs no thread hand-off (two per run were most of
+ * what a warm {@code /run/hello} spent outside Grizzly and Jersey). The instance (and the memory it holds) is taken and
+ * given back inside the run, so it is released on every exit path: success, trap, timeout, interrupt, exception, and
+ * the JVM running out of heap, which is answered as {@code memory-limit} while the server goes on.
  */
 final class HandlerRunner {
 
@@ -40,12 +36,12 @@ final class HandlerRunner {
     static final String OWN_LIMIT = "instance";
     static final String SERVER_SHORT = "server";
 
-    private final ExecutorService executor;
-    /** Executor threads inside guest code right now; a timed-out run leaves this count when its thread is freed. */
+    private final Watchdog<RunDeadline> deadlines;
+    /** Threads inside guest code right now. */
     private final AtomicInteger guestsRunning = new AtomicInteger();
 
-    HandlerRunner(ExecutorService executor) {
-        this.executor = executor;
+    HandlerRunner(Watchdog<RunDeadline> deadlines) {
+        this.deadlines = deadlines;
     }
 
     int guestsRunning() {
@@ -55,31 +51,32 @@ final class HandlerRunner {
     HandlerResponse run(ModuleVersion version, HandlerRequest request, long timeoutMs, long memoryMaxBytes,
                         long responseMaxBytes) {
         var input = WagiEnvironment.of(request);
-        Future<WagiOutput> run;
+        RunDeadline deadline = new RunDeadline(timeoutMs);
+        deadlines.watch(deadline);
+        WagiOutput output = null;
+        RuntimeException failed = null;
+        boolean timedOut;
         try {
-            run = executor.submit(() -> runGuest(version, input, memoryMaxBytes, responseMaxBytes));
-        } catch (RejectedExecutionException e) {
-            throw ProblemException.retryLater(ProblemType.OVERLOADED, "The server's executor refused the run.",
-                    ConcurrencyGate.RETRY_AFTER_SECONDS);
+            output = runGuest(version, input, memoryMaxBytes, responseMaxBytes);
+        } catch (RuntimeException e) {
+            failed = e;
+        } finally {
+            deadlines.forget(deadline);
+            timedOut = deadline.end();
         }
+        if (failed != null) {
+            if (timedOut) {
+                LOG.warning(() -> "Handler " + request.module() + " timed out after " + timeoutMs + " ms [request "
+                        + request.requestId() + "]; it was interrupted.");
+                throw new ProblemException(ProblemType.TIMEOUT, "Handler '" + request.module()
+                        + "' did not finish within " + timeoutMs + " ms.", null, Map.of("timeoutMs", timeoutMs));
+            }
+            throw failure(request, failed);
+        }
+        // a run that finished just as its time ran out has its answer: it stands
+        logStderr(request, output.stderr());
         try {
-            WagiOutput output = run.get(timeoutMs, TimeUnit.MILLISECONDS);
-            logStderr(request, output.stderr());
             return CgiResponseParser.parse(output.stdout());
-        } catch (TimeoutException e) {
-            run.cancel(true);
-            LOG.warning(() -> "Handler " + request.module() + " timed out after " + timeoutMs + " ms [request "
-                    + request.requestId() + "]; its thread was interrupted.");
-            throw new ProblemException(ProblemType.TIMEOUT, "Handler '" + request.module() + "' did not finish within "
-                    + timeoutMs + " ms.", null, Map.of("timeoutMs", timeoutMs));
-        } catch (InterruptedException e) {
-            // the container gave up on this request; the flag is not restored, or the thread's next request would fail
-            run.cancel(true);
-            throw new ProblemException(ProblemType.TIMEOUT, "The request was interrupted while its handler ran.");
-        } catch (ExecutionException e) {
-            throw failure(request, e.getCause());
-        } catch (CancellationException e) {
-            throw new ProblemException(ProblemType.TIMEOUT, "The handler run was cancelled.");
         } catch (InvalidHandlerOutputException e) {
             throw new ProblemException(ProblemType.INVALID_OUTPUT, "Handler '" + request.module()
                     + "' wrote an invalid CGI response: " + e.getMessage());

@@ -18,6 +18,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class ModuleVersion {
 
+    /**
+     * Instances that take at least this long to make are made ahead of requests, on another thread; quicker ones are
+     * made by the run that needs them, since handing the work to another thread and back costs more than that.
+     */
+    static final long PREPARE_AHEAD_NANOS = 250_000;
+
     private final ModuleName name;
     private final FileStamp stamp;
     private final CompiledModule compiled;
@@ -26,6 +32,8 @@ public final class ModuleVersion {
     private final ConcurrentLinkedQueue<Ready> ready = new ConcurrentLinkedQueue<>();
     private final AtomicInteger readyOrPreparing = new AtomicInteger();
     private volatile long lastUsedNanos = System.nanoTime();
+    /** How long the latest instance took to make; unknown (so made ahead) until one has been made. */
+    private volatile long prepareNanos = Long.MAX_VALUE;
     private volatile boolean retired;
 
     /** An instance waiting for a request, and the bytes it counts against the ready instances' ceiling. */
@@ -79,11 +87,23 @@ public final class ModuleVersion {
 
     private PreparedInstance prepare(long memoryMaxBytes, MemoryPool.Reservation reservation) {
         try {
-            return PreparedInstance.prepare(compiled, memoryMaxBytes, reservation, memory.pages());
+            long started = System.nanoTime();
+            PreparedInstance instance = PreparedInstance.prepare(compiled, memoryMaxBytes, reservation,
+                    memory.pages());
+            prepareNanos = System.nanoTime() - started;
+            return instance;
         } catch (RuntimeException | Error e) {
             reservation.close();
             throw e;
         }
+    }
+
+    /**
+     * Whether instances are worth making ahead: their module has no start section (that code must run under a
+     * request's timeout) and making one took at least {@value #PREPARE_AHEAD_NANOS} ns the latest time.
+     */
+    public boolean preparedAhead() {
+        return !compiled.hasStartSection() && !retired && prepareNanos >= PREPARE_AHEAD_NANOS;
     }
 
     /**

@@ -1,52 +1,18 @@
 package dev.mik.script;
 
+import dev.mik.watch.Watchdog;
+
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
-/**
- * Polls the guards of running scripts every {@value #PERIOD_MS} ms, so a limit trips even while an iteration
- * allocates heavily or a builtin runs between two guard calls; the next guard call then throws.
- *
- * <p>Nothing may end the polling for good, because every later run would go unwatched:
- * <ul>
- * <li>each poll catches every {@link Throwable}, an {@link OutOfMemoryError} included, per guard and around the whole
- * pass, and logs each kind of failure once;</li>
- * <li>a periodic task that ended anyway (it threw, it was cancelled, its executor was shut down) or that has not run
- * for {@value #STALE_MS} ms (its executor's threads are stuck or gone) is replaced when the next run starts: first
- * on the scheduler again, and if the scheduler refuses or is stuck, on a daemon thread of the watchdog's own.</li>
- * </ul>
- */
-final class GuardWatchdog implements AutoCloseable {
-
-    static final long PERIOD_MS = 5;
-    /** A poller that has not finished a pass for this long is considered lost. */
-    static final long STALE_MS = 200;
-    /** Distinct failure classes logged; later kinds are not logged. */
-    static final int MAX_LOGGED_KINDS = 16;
+/** The {@link Watchdog} of running scripts: polls their guards, and trips the heaviest when the heap is short. */
+final class GuardWatchdog extends Watchdog<RunGuard> {
 
     private static final Logger LOG = Logger.getLogger(GuardWatchdog.class.getName());
-
-    private final Set<RunGuard> running = ConcurrentHashMap.newKeySet();
-    private final Set<Class<?>> loggedKinds = ConcurrentHashMap.newKeySet();
-    private final ScheduledExecutorService scheduler;
-    private final Consumer<RunGuard> poll;
-    private final Object restartLock = new Object();
-    private volatile ScheduledFuture<?> poller;
-    private volatile Thread fallback;
-    private volatile long lastPass = System.nanoTime();
-    private volatile int restarts;
-    private volatile boolean closed;
 
     GuardWatchdog(ScheduledExecutorService scheduler) {
         this(scheduler, RunGuard::poll);
@@ -54,40 +20,7 @@ final class GuardWatchdog implements AutoCloseable {
 
     /** @param poll what one poll does to a guard; tests substitute one that fails */
     GuardWatchdog(ScheduledExecutorService scheduler, Consumer<RunGuard> poll) {
-        this.scheduler = scheduler;
-        this.poll = poll;
-        this.poller = schedule();
-    }
-
-    /** Starts watching a run; first replaces the poller if it has been lost. */
-    void watch(RunGuard guard) {
-        running.add(guard);
-        if (!polling()) {
-            restart();
-        }
-    }
-
-    void forget(RunGuard guard) {
-        running.remove(guard);
-    }
-
-    /** True while a poller is scheduled and has finished a pass within {@value #STALE_MS} ms. */
-    boolean polling() {
-        if (closed) {
-            return false;
-        }
-        boolean fresh = System.nanoTime() - lastPass < TimeUnit.MILLISECONDS.toNanos(STALE_MS);
-        Thread thread = fallback;
-        if (thread != null) {
-            return thread.isAlive() && fresh;
-        }
-        ScheduledFuture<?> current = poller;
-        return current != null && !current.isDone() && fresh;
-    }
-
-    /** How often a lost poller was replaced. */
-    int restarts() {
-        return restarts;
+        super("Script watchdog", LOG, scheduler, poll);
     }
 
     /**
@@ -95,7 +28,7 @@ final class GuardWatchdog implements AutoCloseable {
      * under pressure; returns how many were tripped.
      */
     int tripHeaviest(int count, AbortReason reason) {
-        List<RunGuard> heaviest = new ArrayList<>(running);
+        List<RunGuard> heaviest = new ArrayList<>(watched());
         heaviest.removeIf(guard -> guard.tripped() != null);
         heaviest.sort(Comparator.comparingLong(RunGuard::allocatedByScript).reversed());
         int tripped = 0;
@@ -104,88 +37,5 @@ final class GuardWatchdog implements AutoCloseable {
             tripped++;
         }
         return tripped;
-    }
-
-    private void restart() {
-        synchronized (restartLock) {
-            if (closed || polling()) {
-                return;
-            }
-            restarts++;
-            ScheduledFuture<?> old = poller;
-            boolean schedulerStuck = old != null && !old.isDone();
-            if (old != null) {
-                old.cancel(false);
-            }
-            lastPass = System.nanoTime();
-            ScheduledFuture<?> next = schedulerStuck ? null : schedule();
-            poller = next;
-            if (next != null) {
-                fallback = null;   // a fallback thread that is still alive sees this and ends
-            } else {
-                Thread thread = new Thread(this::pollForever, "mik-script-watchdog");
-                thread.setDaemon(true);
-                fallback = thread;
-                thread.start();
-            }
-            LOG.warning("Script watchdog was not polling and has been restarted ("
-                    + (poller == null ? "on its own thread" : "on the scheduler") + ")");
-        }
-    }
-
-    private ScheduledFuture<?> schedule() {
-        try {
-            return scheduler.scheduleAtFixedRate(this::pollAll, PERIOD_MS, PERIOD_MS, TimeUnit.MILLISECONDS);
-        } catch (RejectedExecutionException e) {
-            return null;
-        }
-    }
-
-    private void pollForever() {
-        while (!closed && fallback == Thread.currentThread()) {
-            pollAll();
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(PERIOD_MS));
-        }
-    }
-
-    private void pollAll() {
-        try {
-            for (RunGuard guard : running) {
-                try {
-                    poll.accept(guard);
-                } catch (Throwable e) {
-                    // anything thrown here would end the periodic task and leave every later run unwatched
-                    report(e);
-                }
-            }
-            lastPass = System.nanoTime();
-        } catch (Throwable e) {
-            report(e);
-        }
-    }
-
-    private void report(Throwable failure) {
-        try {
-            if (loggedKinds.size() < MAX_LOGGED_KINDS && loggedKinds.add(failure.getClass())) {
-                LOG.log(Level.WARNING, "Script watchdog could not poll a run (logged once per kind; polling goes on)",
-                        failure);
-            }
-        } catch (Throwable ignored) {
-            // logging needs memory too; the next poll is what matters
-        }
-    }
-
-    @Override
-    public void close() {
-        closed = true;
-        ScheduledFuture<?> current = poller;
-        if (current != null) {
-            current.cancel(false);
-        }
-        Thread thread = fallback;
-        if (thread != null) {
-            LockSupport.unpark(thread);
-        }
-        running.clear();
     }
 }

@@ -59,7 +59,7 @@ public final class ScriptSandbox implements AutoCloseable {
     private final Object compileLock = new Object();
     private volatile boolean closed;
 
-    /** @param scheduler runs the guard watchdog every {@value GuardWatchdog#PERIOD_MS} ms */
+    /** @param scheduler runs the guard watchdog every {@value dev.mik.watch.Watchdog#PERIOD_MS} ms */
     public ScriptSandbox(ScheduledExecutorService scheduler) {
         requireShadowedNashornClasses();
         this.engine = new NashornScriptEngineFactory().getScriptEngine(ENGINE_OPTIONS,

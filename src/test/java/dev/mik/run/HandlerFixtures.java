@@ -6,19 +6,35 @@ import dev.mik.memory.MemoryPool;
 import dev.mik.problem.ProblemException;
 import dev.mik.problem.ProblemType;
 import dev.mik.wasm.ModuleCompiler;
+import dev.mik.watch.Watchdog;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.logging.Logger;
 
 /** Module versions of the test fixtures and requests for them, for unit tests that run handlers without a server. */
 final class HandlerFixtures {
 
     static final Path FIXTURES = Path.of("src/test/wasm");
 
+    /** One deadline watchdog for every runner the tests make, on a daemon scheduler of its own. */
+    private static final Watchdog<RunDeadline> DEADLINES = new Watchdog<>("test deadline watchdog",
+            Logger.getLogger(HandlerFixtures.class.getName()), Executors.newSingleThreadScheduledExecutor(task -> {
+                Thread thread = new Thread(task, "test-deadline-watchdog");
+                thread.setDaemon(true);
+                return thread;
+            }), deadline -> deadline.poll(System.nanoTime()));
+
     private HandlerFixtures() {
+    }
+
+    /** A runner as the pool makes it: runs on the calling thread, interrupted at its deadline. */
+    static HandlerRunner runner() {
+        return new HandlerRunner(DEADLINES);
     }
 
     /**

@@ -4,7 +4,6 @@ import dev.mik.memory.MemoryPool;
 import dev.mik.problem.ProblemException;
 import dev.mik.problem.ProblemType;
 import dev.mik.wasm.PreparedInstance;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -31,13 +30,7 @@ class HandlerMemoryTest {
     private static final long RESPONSE_MAX = MIB;
     private static final long TIMEOUT_MS = 20_000;
 
-    private final ExecutorService executor = Executors.newFixedThreadPool(8);
-    private final HandlerRunner runner = new HandlerRunner(executor);
-
-    @AfterEach
-    void stopExecutor() {
-        executor.shutdownNow();
-    }
+    private final HandlerRunner runner = HandlerFixtures.runner();
 
     /** The HTTP status of one run: the handler's own, or its problem's. */
     private int status(ModuleVersion version, String query, long timeoutMs) {

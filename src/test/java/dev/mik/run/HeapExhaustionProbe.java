@@ -3,8 +3,6 @@ package dev.mik.run;
 import dev.mik.memory.MemoryPool;
 import dev.mik.problem.ProblemException;
 
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
  * Run in a JVM with a small heap by {@link HeapExhaustionTest}: a hog whose cap and pool are larger than the heap
@@ -17,11 +15,9 @@ public final class HeapExhaustionProbe {
     public static void main(String[] args) throws Exception {
         MemoryPool pool = new MemoryPool(HUGE);
         HandlerMemory memory = HandlerFixtures.memory(pool);
-        ExecutorService executor = Executors.newFixedThreadPool(2);
-        HandlerRunner runner = new HandlerRunner(executor);
+        HandlerRunner runner = HandlerFixtures.runner();
         String hog = outcome(runner, HandlerFixtures.version("hog", memory));
         String hello = outcome(runner, HandlerFixtures.version("hello2", memory));
-        executor.shutdownNow();
         System.out.println("hog=" + hog + " hello=" + hello + " reserved=" + pool.inUse()); // kept pages are not a run's
     }
 

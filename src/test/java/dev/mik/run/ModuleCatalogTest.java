@@ -100,13 +100,8 @@ class ModuleCatalogTest {
     }
 
     private String body(ModuleVersion version) {
-        ExecutorService threads = Executors.newSingleThreadExecutor();
-        try {
-            return new String(new HandlerRunner(threads).run(version, HandlerFixtures.get(version.name().value(), ""),
-                    20_000, MEMORY_MAX, 1 << 20).body(), java.nio.charset.StandardCharsets.UTF_8);
-        } finally {
-            threads.shutdownNow();
-        }
+        return new String(HandlerFixtures.runner().run(version, HandlerFixtures.get(version.name().value(), ""),
+                20_000, MEMORY_MAX, 1 << 20).body(), java.nio.charset.StandardCharsets.UTF_8);
     }
 
     @Test

@@ -2,7 +2,6 @@ package dev.mik.run;
 
 import dev.mik.memory.MemoryPool;
 import dev.mik.problem.ProblemException;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -31,13 +30,7 @@ class RecycledPagesRedTeamTest {
     private static final long MIB = 1L << 20;
     private static final long CAP = 64 * MIB;
 
-    private final ExecutorService executor = Executors.newFixedThreadPool(8);
-    private final HandlerRunner runner = new HandlerRunner(executor);
-
-    @AfterEach
-    void stopExecutor() {
-        executor.shutdownNow();
-    }
+    private final HandlerRunner runner = HandlerFixtures.runner();
 
     private String answer(ModuleVersion version, long timeoutMs) {
         try {
