@@ -1,12 +1,17 @@
 package dev.mik.observability;
 
-import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.UUID;
 import java.util.regex.Pattern;
 
-/** Who this request is, for logs, problem bodies, handlers and every call it makes: request id and trace. */
-@RequestScoped
+/**
+ * Who this request is, for logs, problem bodies, handlers and every call it makes: request id and trace. One bean for
+ * all requests, each request's identity held on its thread from the pre-matching filter on: JAX-RS serves a request
+ * (filters, resource, exception mappers) on one thread, and the next request there begins anew. (A request-scoped
+ * bean, looked up through its context on every use, was a twentieth of a warm {@code /run/hello}, JFR.)
+ */
+@ApplicationScoped
 public class RequestCorrelation {
 
     public static final String REQUEST_ID_HEADER = "X-Request-ID";
@@ -15,9 +20,11 @@ public class RequestCorrelation {
     /** An incoming id is echoed only when it is short and harmless in a log line or a header. */
     private static final Pattern SANE_REQUEST_ID = Pattern.compile("[A-Za-z0-9._:@/+=-]{1,128}");
 
-    private String requestId;
-    private TraceContext trace;
-    private String path = "";
+    private static final ThreadLocal<Identity> CURRENT = new ThreadLocal<>();
+
+    /** One request's identity. */
+    private record Identity(String requestId, TraceContext trace, String path) {
+    }
 
     /** The incoming id when it is sane, else a new UUID; also for answers given before JAX-RS sees a request. */
     public static String requestIdFor(String incomingRequestId) {
@@ -26,28 +33,32 @@ public class RequestCorrelation {
                 : UUID.randomUUID().toString();
     }
 
+    /** Starts the identity of the request this thread serves now. */
     void begin(String incomingRequestId, String incomingTraceparent, String path) {
-        this.requestId = requestIdFor(incomingRequestId);
-        this.trace = TraceContext.continueOrStart(incomingTraceparent);
-        this.path = path;
+        CURRENT.set(new Identity(requestIdFor(incomingRequestId), TraceContext.continueOrStart(incomingTraceparent),
+                path));
     }
 
     public String requestId() {
-        if (requestId == null) {
-            begin(null, null, path);
-        }
-        return requestId;
+        return current().requestId();
     }
 
     public TraceContext trace() {
-        if (trace == null) {
-            begin(null, null, path);
-        }
-        return trace;
+        return current().trace();
     }
 
     /** The request path, the {@code instance} of a problem body. */
     public String path() {
-        return path;
+        return current().path();
+    }
+
+    /** Outside a request (a rehearsal on a background thread) an identity is made up, once per thread. */
+    private static Identity current() {
+        Identity identity = CURRENT.get();
+        if (identity == null) {
+            identity = new Identity(requestIdFor(null), TraceContext.continueOrStart(null), "");
+            CURRENT.set(identity);
+        }
+        return identity;
     }
 }

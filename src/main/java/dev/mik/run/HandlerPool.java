@@ -72,6 +72,7 @@ public class HandlerPool {
     private HandlerMemory memory;
     private ModuleCatalog catalog;
     private HandlerRunner runner;
+    private HandlerRuns runs;
     private BoundedExecutor compiler;
 
     @Resource
@@ -114,7 +115,7 @@ public class HandlerPool {
         });
         compiler = new BoundedExecutor(executor, Math.max(1, Runtime.getRuntime().availableProcessors()));
         catalog = new ModuleCatalog(memory, compiler, config::moduleCompileTimeoutMs,
-                version -> refillLater(version, config.handlerMemoryMaxBytes()), codeCache());
+                version -> runs.refillLater(version, config.handlerMemoryMaxBytes()), codeCache());
         // A task submitted to the managed executor has the container's context captured, which Payara 6 does with a
         // ServiceLoader scan of the class path on every submit: JFR put half of a warm /run/hello's CPU there. Threads
         // from the managed thread factory carry the application's context from their creation, once; they only make
@@ -124,6 +125,7 @@ public class HandlerPool {
         deadlines = new Watchdog<>("Handler deadline watchdog", LOG, scheduler,
                 deadline -> deadline.poll(System.nanoTime()));
         runner = new HandlerRunner(deadlines);
+        runs = new HandlerRuns(config, catalog, memory, runner, gate, pressure, metrics, prepareThreads);
         metrics.gauge("mik_handlers_in_flight", gate::inFlight);
         metrics.gauge("mik_handler_threads_busy", runner::guestsRunning);
         metrics.gauge("mik_modules_loaded", catalog::size);
@@ -213,129 +215,21 @@ public class HandlerPool {
     }
 
     /**
-     * Runs {@code request} and returns the handler's response.
-     *
-     * @throws ProblemException for every way a run can fail, each with its own {@link ProblemType}
+     * What runs handlers, as a plain object: JAX-RS resources and scripts call it directly, because the EJB container's
+     * interceptors on every call were a twentieth of a warm {@code /run/hello} (JFR) and give it nothing it uses (no
+     * transaction, no security, bean-managed concurrency).
      */
+    public HandlerRuns runs() {
+        return runs;
+    }
+
+    /** Runs {@code request}; see {@link HandlerRuns#execute(HandlerRequest)}. */
     public HandlerResponse execute(HandlerRequest request) {
-        return execute(request, Long.MAX_VALUE);
+        return runs.execute(request);
     }
 
-    /**
-     * Like {@link #execute(HandlerRequest)}, but the run ends at {@code maxTimeoutMs} if that comes before
-     * {@code mik.handler.timeout-ms}: a script's {@code host.call} never outlives the script's own deadline.
-     */
-    public HandlerResponse execute(HandlerRequest request, long maxTimeoutMs) {
-        long memoryMax = config.handlerMemoryMaxBytes();
-        ModuleVersion version = catalog.resolve(config.handlersDir(), request.module(), config.moduleMaxBytes(),
-                memoryMax);
-        pressure.admit("Handler '" + request.module() + "'");
-        int threshold = config.breakerFailureThreshold();
-        CircuitBreaker breaker = version.breaker();
-        if (!breaker.tryAcquire(threshold)) {
-            throw ProblemException.retryLater(ProblemType.CIRCUIT_OPEN, "Module '" + request.module()
-                    + "' failed " + threshold + " times in a row; calls resume after a pause.",
-                    breaker.retryAfterSeconds());
-        }
-        ConcurrencyGate.Permit permit;
-        try {
-            permit = gate.enter(request.module().value(), config.concurrencyMax(), config.concurrencyPerModule());
-        } catch (ProblemException refused) {
-            breaker.release();
-            throw refused;
-        }
-        long started = System.nanoTime();
-        int status = ProblemType.INTERNAL.status();
-        long handlerTimeoutMs = config.handlerTimeoutMs();
-        boolean callerDeadline = maxTimeoutMs < handlerTimeoutMs;
-        try (permit) {
-            HandlerResponse response = run(version, request, Math.min(maxTimeoutMs, handlerTimeoutMs), memoryMax);
-            breaker.recordSuccess();
-            status = response.status();
-            return response;
-        } catch (ProblemException failure) {
-            status = failure.type().status();
-            if (isTheHandlersFault(failure, callerDeadline)) {
-                breaker.recordFailure(threshold, config.breakerOpenMs());
-            } else {
-                breaker.release();
-            }
-            throw failure;
-        } catch (RuntimeException | Error unexpected) {
-            breaker.release();
-            throw unexpected;
-        } finally {
-            metrics.record(Metrics.Kind.HANDLER, request.module().value(), status, System.nanoTime() - started);
-        }
-    }
-
-    /**
-     * Runs a compiled module once on a made-up request ({@code GET /}, no body, request id {@value #REHEARSAL_ID})
-     * and forgets the answer: the warm-up's rehearsal, so a module's first real request does not pay for loading
-     * its classes and running its code for the first time. A handler has no effect outside its own run, so nobody
-     * can tell it happened, except from its stderr in the log.
-     */
+    /** Rehearses module {@code module}; see {@link HandlerRuns#rehearse(String)}. */
     public void rehearse(String module) {
-        ModuleName name = new ModuleName(module);
-        HandlerRequest request = new HandlerRequest(name, "GET", "/", "/", "", Map.of(), new byte[0],
-                "/run/" + module, "http://localhost/run/" + module, REHEARSAL_SERVER, REHEARSAL_ID,
-                TraceContext.continueOrStart(null).traceparent());
-        try {
-            rehearse(request, REHEARSAL_TIMEOUT_MS);
-        } catch (ProblemException expected) {
-            // a made-up request may well be refused by the handler or fail: only having run matters
-        }
-    }
-
-    /**
-     * Runs {@code request} as {@link #execute(HandlerRequest, long)} would, within the same memory bounds, but for
-     * a rehearsal: not counted in metrics, the circuit breaker or the concurrency limits, and never longer than
-     * {@value #REHEARSAL_TIMEOUT_MS} ms.
-     */
-    public HandlerResponse rehearse(HandlerRequest request, long maxTimeoutMs) {
-        long memoryMax = config.handlerMemoryMaxBytes();
-        ModuleVersion version = catalog.resolve(config.handlersDir(), request.module(), config.moduleMaxBytes(),
-                memoryMax);
-        long timeoutMs = Math.min(Math.min(maxTimeoutMs, config.handlerTimeoutMs()), REHEARSAL_TIMEOUT_MS);
-        return run(version, request, timeoutMs, memoryMax);
-    }
-
-    /**
-     * Only failures of the handler itself count towards opening its circuit: not a refusal by the executor or the
-     * memory pool (a growth refused because other runs held the memory), and not a timeout that came from a caller's
-     * shorter deadline (a script running out of time).
-     */
-    private static boolean isTheHandlersFault(ProblemException failure, boolean callerDeadline) {
-        ProblemType type = failure.type();
-        if (type == ProblemType.OVERLOADED || type == ProblemType.TIMEOUT && callerDeadline) {
-            return false;
-        }
-        if (type == ProblemType.MEMORY_LIMIT
-                && HandlerRunner.SERVER_SHORT.equals(failure.extensions().get(HandlerRunner.MEMORY_LIMIT_KIND))) {
-            return false;
-        }
-        return type.status() >= 500;
-    }
-
-    private HandlerResponse run(ModuleVersion version, HandlerRequest request, long timeoutMs, long memoryMax) {
-        try {
-            return runner.run(version, request, timeoutMs, memoryMax, config.responseMaxBytes());
-        } finally {
-            refillLater(version, memoryMax);
-        }
-    }
-
-    /** Tops up the module's ready instances on another thread, if they are worth making ahead. */
-    private void refillLater(ModuleVersion version, long memoryMax) {
-        int target = config.poolInstancesPerModule();
-        if (target == 0 || !version.preparedAhead()) {
-            return;
-        }
-        long readyMax = memory.pool().capacity() / 100 * config.poolReadyMaxPercent();
-        try {
-            prepareThreads.execute(() -> version.refill(target, memoryMax, readyMax));
-        } catch (RejectedExecutionException busy) {
-            // the next request makes its own instance
-        }
+        runs.rehearse(module);
     }
 }

@@ -2,6 +2,7 @@ package dev.mik.run;
 
 import dev.mik.http.AnyMethodResource;
 import dev.mik.http.HttpRequests;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Path;
@@ -19,10 +20,18 @@ public class RunResource extends AnyMethodResource {
     @Inject
     HandlerPool pool;
 
+    /** Asked of the pool once: runs are direct calls, not EJB calls ({@link HandlerPool#runs()}). */
+    private HandlerRuns runs;
+
+    @PostConstruct
+    void start() {
+        runs = pool.runs();
+    }
+
     @Override
     protected Response handle(Call call, InputStream body) {
         ModuleName name = new ModuleName(call.pathParameter("module"));
-        return toHttp(pool.execute(request(call, name, readBody(call, body))));
+        return toHttp(runs.execute(request(call, name, readBody(call, body))));
     }
 
     private HandlerRequest request(Call call, ModuleName name, byte[] body) {

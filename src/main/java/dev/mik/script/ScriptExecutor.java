@@ -14,6 +14,7 @@ import dev.mik.problem.ProblemType;
 import dev.mik.run.BoundedExecutor;
 import dev.mik.run.HandlerCalls;
 import dev.mik.run.HandlerPool;
+import dev.mik.run.HandlerRuns;
 import dev.mik.run.HandlerRequest;
 import dev.mik.run.ModuleName;
 import dev.mik.run.RunResource;
@@ -79,6 +80,8 @@ public class ScriptExecutor {
     private ScriptSandbox sandbox;
     private ScriptRepository repository;
     private final AtomicInteger running = new AtomicInteger();
+    /** Where {@code host.call}s run, asked of the pool once: a direct call, not an EJB call per handler run. */
+    private volatile HandlerRuns handlerRuns;
 
     @PostConstruct
     void start() {
@@ -91,6 +94,15 @@ public class ScriptExecutor {
     /** Builds the sandbox when the application starts (about a second), not on the first script request. */
     void startWithTheApplication(@Observes @Initialized(ApplicationScoped.class) Object application) {
         // observing the event is enough: it makes the container create this bean, which runs start()
+    }
+
+    private HandlerRuns handlerRuns() {
+        HandlerRuns runs = handlerRuns;
+        if (runs == null) {
+            runs = pool.runs();
+            handlerRuns = runs;
+        }
+        return runs;
     }
 
     @PreDestroy
@@ -150,7 +162,8 @@ public class ScriptExecutor {
         try {
             String name = request.name().value();
             ScriptConsole console = (level, message) -> log(name, request.origin().requestId(), level, message);
-            Response response = execute(script, request, what, (call, maxTimeoutMs) -> pool.execute(call, maxTimeoutMs),
+            HandlerRuns handlers = handlerRuns();
+            Response response = execute(script, request, what, handlers::execute,
                     config.scriptTimeoutMs(), console);
             status = response.getStatus();
             return response;
@@ -180,7 +193,7 @@ public class ScriptExecutor {
         try {
             CompiledScript script = repository.resolve(config.scriptsDir(), scriptName, config.scriptMaxSourceBytes());
             execute(script, request, "Script '" + name + "' (rehearsal)",
-                    (call, maxTimeoutMs) -> pool.rehearse(call, maxTimeoutMs),
+                    handlerRuns()::rehearse,
                     Math.min(config.scriptTimeoutMs(), HandlerPool.REHEARSAL_TIMEOUT_MS), (level, message) -> { });
         } catch (ProblemException expected) {
             // a made-up input may well make the script fail: only having run matters
