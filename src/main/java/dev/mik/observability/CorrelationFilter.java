@@ -25,7 +25,8 @@ public class CorrelationFilter implements ContainerRequestFilter, ContainerRespo
         Thread.interrupted();
         correlation.begin(request.getHeaderString(RequestCorrelation.REQUEST_ID_HEADER),
                 request.getHeaderString(RequestCorrelation.TRACEPARENT_HEADER),
-                request.getUriInfo().getRequestUri().getRawPath());
+                request.getUriInfo().getRequestUri().getRawPath(),
+                request.getHeaderString(RequestCorrelation.REHEARSAL_HEADER));
     }
 
     @Override

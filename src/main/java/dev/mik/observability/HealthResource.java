@@ -8,13 +8,17 @@ import dev.mik.warmup.Warmup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonArrayBuilder;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.json.JsonObject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.util.List;
 
@@ -48,7 +52,11 @@ public class HealthResource {
     @GET
     @Path("ready")
     @Produces(MediaType.APPLICATION_JSON)
-    public Response ready() {
+    public Response ready(@Context HttpServletRequest probe) {
+        URI root = loopbackRoot(probe);
+        if (root != null) {
+            warmup.probedAt(root);
+        }
         java.nio.file.Path handlers = config.handlersDir().toAbsolutePath();
         java.nio.file.Path scripts = config.scriptsDir().toAbsolutePath();
         boolean handlersReadable = Files.isDirectory(handlers) && Files.isReadable(handlers);
@@ -88,6 +96,21 @@ public class HealthResource {
                         .add("detail", refused.size() + " mik.* value(s) refused; the values in force are listed")
                         .add("invalid", invalid))
                 .build();
+    }
+
+    /**
+     * The application's root at the address and port this probe reached, which the server itself can reach too; null
+     * when that address makes no URI (an IPv6 zone, say).
+     */
+    private static URI loopbackRoot(HttpServletRequest probe) {
+        String address = probe.getLocalAddr();
+        String host = address.contains(":") ? "[" + address + "]" : address;
+        try {
+            return new URI(probe.getScheme() + "://" + host + ":" + probe.getLocalPort() + probe.getContextPath()
+                    + "/");
+        } catch (URISyntaxException e) {
+            return null;
+        }
     }
 
     private static JsonObject check(String name, boolean up, String detail) {

@@ -2,6 +2,10 @@ package dev.mik.observability;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.HexFormat;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -16,14 +20,21 @@ public class RequestCorrelation {
 
     public static final String REQUEST_ID_HEADER = "X-Request-ID";
     public static final String TRACEPARENT_HEADER = "traceparent";
+    /** Carries this deployment's rehearsal secret on the warm-up's own requests over loopback. */
+    public static final String REHEARSAL_HEADER = "X-Mik-Rehearsal";
+    /** The request id of every warm-up rehearsal, as the log shows it. */
+    public static final String REHEARSAL_REQUEST_ID = "warm-up";
 
     /** An incoming id is echoed only when it is short and harmless in a log line or a header. */
     private static final Pattern SANE_REQUEST_ID = Pattern.compile("[A-Za-z0-9._:@/+=-]{1,128}");
 
     private static final ThreadLocal<Identity> CURRENT = new ThreadLocal<>();
 
-    /** One request's identity. */
-    private record Identity(String requestId, TraceContext trace, String path) {
+    /** Made at deployment and never shown: only the warm-up's own requests carry it. */
+    private final byte[] rehearsalSecret = newSecret();
+
+    /** One request's identity; a rehearsal is the warm-up's own request, counted nowhere. */
+    private record Identity(String requestId, TraceContext trace, String path, boolean rehearsal) {
     }
 
     /** The incoming id when it is sane, else a new UUID; also for answers given before JAX-RS sees a request. */
@@ -34,9 +45,20 @@ public class RequestCorrelation {
     }
 
     /** Starts the identity of the request this thread serves now. */
-    void begin(String incomingRequestId, String incomingTraceparent, String path) {
+    void begin(String incomingRequestId, String incomingTraceparent, String path, String incomingRehearsal) {
         CURRENT.set(new Identity(requestIdFor(incomingRequestId), TraceContext.continueOrStart(incomingTraceparent),
-                path));
+                path, incomingRehearsal != null && MessageDigest.isEqual(rehearsalSecret,
+                        incomingRehearsal.getBytes(StandardCharsets.US_ASCII))));
+    }
+
+    /** The secret the warm-up's own requests carry in {@value #REHEARSAL_HEADER}. */
+    public String rehearsalSecret() {
+        return new String(rehearsalSecret, StandardCharsets.US_ASCII);
+    }
+
+    /** Whether this request is the warm-up's own (it carried the deployment's rehearsal secret). */
+    public boolean rehearsal() {
+        return current().rehearsal();
     }
 
     public String requestId() {
@@ -56,9 +78,15 @@ public class RequestCorrelation {
     private static Identity current() {
         Identity identity = CURRENT.get();
         if (identity == null) {
-            identity = new Identity(requestIdFor(null), TraceContext.continueOrStart(null), "");
+            identity = new Identity(requestIdFor(null), TraceContext.continueOrStart(null), "", false);
             CURRENT.set(identity);
         }
         return identity;
+    }
+
+    private static byte[] newSecret() {
+        byte[] random = new byte[16];
+        new SecureRandom().nextBytes(random);
+        return HexFormat.of().formatHex(random).getBytes(StandardCharsets.US_ASCII);
     }
 }

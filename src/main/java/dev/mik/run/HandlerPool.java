@@ -6,6 +6,7 @@ import dev.mik.http.ServerInfo;
 import dev.mik.memory.HeapPressure;
 import dev.mik.memory.MemoryBudget;
 import dev.mik.observability.Metrics;
+import dev.mik.observability.RequestCorrelation;
 import dev.mik.observability.TraceContext;
 import dev.mik.problem.ProblemException;
 import dev.mik.problem.ProblemType;
@@ -64,7 +65,7 @@ public class HandlerPool {
     /** The longest a warm-up rehearsal runs: enough for a first run, not for a hostile handler's whole timeout. */
     public static final long REHEARSAL_TIMEOUT_MS = 1_000;
     /** The request id of a warm-up rehearsal, as the log shows it. */
-    public static final String REHEARSAL_ID = "warm-up";
+    public static final String REHEARSAL_ID = RequestCorrelation.REHEARSAL_REQUEST_ID;
     /** Where a warm-up rehearsal says it was received. */
     public static final ServerInfo REHEARSAL_SERVER = new ServerInfo("localhost", 80, "HTTP/1.1", "127.0.0.1");
 

@@ -97,16 +97,16 @@ public final class HandlerRuns {
     }
 
     /**
-     * Runs a compiled module once on a made-up request ({@code GET /}, no body, request id {@value #HandlerPool.REHEARSAL_ID})
-     * and forgets the answer: the warm-up's rehearsal, so a module's first real request does not pay for loading
+     * Runs a compiled module once on a made-up request ({@code GET /}, no body, request id
+     * {@value HandlerPool#REHEARSAL_ID}) and forgets the answer: the warm-up's rehearsal, so a module's first real request does not pay for loading
      * its classes and running its code for the first time. A handler has no effect outside its own run, so nobody
      * can tell it happened, except from its stderr in the log.
      */
     public void rehearse(String module) {
         ModuleName name = new ModuleName(module);
         HandlerRequest request = new HandlerRequest(name, "GET", "/", "/", "", Map.of(), new byte[0],
-                "/run/" + module, "http://localhost/run/" + module, HandlerPool.REHEARSAL_SERVER, HandlerPool.REHEARSAL_ID,
-                TraceContext.continueOrStart(null).traceparent());
+                "/run/" + module, "http://localhost/run/" + module, HandlerPool.REHEARSAL_SERVER,
+                HandlerPool.REHEARSAL_ID, TraceContext.continueOrStart(null).traceparent());
         try {
             rehearse(request, HandlerPool.REHEARSAL_TIMEOUT_MS);
         } catch (ProblemException expected) {
@@ -117,7 +117,7 @@ public final class HandlerRuns {
     /**
      * Runs {@code request} as {@link #execute(HandlerRequest, long)} would, within the same memory bounds, but for
      * a rehearsal: not counted in metrics, the circuit breaker or the concurrency limits, and never longer than
-     * {@value #HandlerPool.REHEARSAL_TIMEOUT_MS} ms.
+     * {@value HandlerPool#REHEARSAL_TIMEOUT_MS} ms.
      */
     public HandlerResponse rehearse(HandlerRequest request, long maxTimeoutMs) {
         long memoryMax = config.handlerMemoryMaxBytes();

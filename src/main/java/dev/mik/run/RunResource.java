@@ -31,7 +31,9 @@ public class RunResource extends AnyMethodResource {
     @Override
     protected Response handle(Call call, InputStream body) {
         ModuleName name = new ModuleName(call.pathParameter("module"));
-        return toHttp(runs.execute(request(call, name, readBody(call, body))));
+        HandlerRequest request = request(call, name, readBody(call, body));
+        return toHttp(correlation.rehearsal() ? runs.rehearse(request, HandlerPool.REHEARSAL_TIMEOUT_MS)
+                : runs.execute(request));
     }
 
     private HandlerRequest request(Call call, ModuleName name, byte[] body) {

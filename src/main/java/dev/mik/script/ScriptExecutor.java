@@ -180,7 +180,7 @@ public class ScriptExecutor {
      * Runs a compiled script once on a made-up request ({@code POST /} with input {@code {}}, request id
      * {@value HandlerPool#REHEARSAL_ID}) and forgets the answer: the warm-up's rehearsal, so the script's first real
      * request does not pay for linking its call sites and the sandbox's first run. Its {@code host.call}s are
-     * rehearsals too ({@link HandlerPool#rehearse(HandlerRequest, long)}); nothing is counted or logged, and it
+     * rehearsals too ({@link HandlerRuns#rehearse(HandlerRequest, long)}); nothing is counted or logged, and it
      * never runs longer than {@value HandlerPool#REHEARSAL_TIMEOUT_MS} ms. A script can only compute and call
      * handlers, which have no effect outside their run, so nobody can tell it happened.
      */
@@ -191,13 +191,20 @@ public class ScriptExecutor {
         ScriptRequest request = new ScriptRequest(scriptName, "POST", "/", Map.of(), Map.of(),
                 "{}".getBytes(StandardCharsets.UTF_8), origin);
         try {
-            CompiledScript script = repository.resolve(config.scriptsDir(), scriptName, config.scriptMaxSourceBytes());
-            execute(script, request, "Script '" + name + "' (rehearsal)",
-                    handlerRuns()::rehearse,
-                    Math.min(config.scriptTimeoutMs(), HandlerPool.REHEARSAL_TIMEOUT_MS), (level, message) -> { });
+            rehearse(request);
         } catch (ProblemException expected) {
             // a made-up input may well make the script fail: only having run matters
         }
+    }
+
+    /**
+     * Runs {@code request} as a rehearsal, and answers it: as {@link #run} would, but counted nowhere, logging nothing,
+     * its {@code host.call}s rehearsals too, and never longer than {@value HandlerPool#REHEARSAL_TIMEOUT_MS} ms.
+     */
+    public Response rehearse(ScriptRequest request) {
+        CompiledScript script = repository.resolve(config.scriptsDir(), request.name(), config.scriptMaxSourceBytes());
+        return execute(script, request, "Script '" + request.name().value() + "' (rehearsal)", handlerRuns()::rehearse,
+                Math.min(config.scriptTimeoutMs(), HandlerPool.REHEARSAL_TIMEOUT_MS), (level, message) -> { });
     }
 
     /**

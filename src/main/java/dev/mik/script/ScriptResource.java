@@ -27,8 +27,9 @@ public class ScriptResource extends AnyMethodResource {
         Map<String, String> query = firstValues(call.uri().getRequestUri().getRawQuery());
         var origin = new HostCallBridge.Origin(call.servlet().getContextPath(), call.uri().getBaseUri().toString(),
                 call.serverInfo(), correlation.requestId(), correlation.trace());
-        return executor.run(new ScriptRequest(name, call.method(), path == null || path.isEmpty() ? "/" : path, query,
-                HttpRequests.headers(call.headers()), bytes, origin));
+        ScriptRequest request = new ScriptRequest(name, call.method(), path == null || path.isEmpty() ? "/" : path,
+                query, HttpRequests.headers(call.headers()), bytes, origin);
+        return correlation.rehearsal() ? executor.rehearse(request) : executor.run(request);
     }
 
     /** Query parameters in the order they were sent, percent-decoded; the first value of a repeated name wins. */

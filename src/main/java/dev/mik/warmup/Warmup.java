@@ -2,6 +2,7 @@ package dev.mik.warmup;
 
 import dev.mik.config.MikConfig;
 import dev.mik.observability.Metrics;
+import dev.mik.observability.RequestCorrelation;
 import dev.mik.run.HandlerPool;
 import dev.mik.run.RunResource;
 import dev.mik.script.ScriptExecutor;
@@ -14,6 +15,7 @@ import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +34,9 @@ import java.util.logging.Logger;
  * {@link ScriptExecutor#rehearse}), so first requests do not pay for first runs. Readiness stays DOWN until all that
  * is done, or until {@code mik.warmup.max-ms} has passed, after which it is UP and the log names the stragglers
  * (they serve on the interpreter meanwhile, or simply unrehearsed).
+ *
+ * <p>The last step needs to know where the server listens, which only a request tells: once the first readiness probe
+ * has come, every route is requested once over loopback ({@link HttpRehearsal}), and readiness turns UP after that.
  */
 @ApplicationScoped
 public class Warmup {
@@ -50,6 +55,9 @@ public class Warmup {
     @Inject
     Metrics metrics;
 
+    @Inject
+    RequestCorrelation correlation;
+
     /** The JAX-RS resources, made before the first request instead of by it (with their CDI and EJB references). */
     @Inject
     RunResource runResource;
@@ -60,7 +68,16 @@ public class Warmup {
     @Resource
     ManagedExecutorService executor;
 
+    /** What the HTTP rehearsal is called among the pending steps. */
+    static final String HTTP_ROUTES = "the HTTP routes (rehearsed once a readiness probe has told where the server"
+            + " listens)";
+
     private final Set<String> pending = new TreeSet<>();
+    private List<String> modulesWarmed = List.of();
+    private List<String> scriptsWarmed = List.of();
+    private boolean rehearsedInProcess;
+    private URI origin;
+    private boolean httpStarted;
     private long startedNanos;
     private boolean listed;
     private boolean overdueReported;
@@ -96,6 +113,9 @@ public class Warmup {
         Map<String, CompletableFuture<Void>> modules = handlers.warm();
         synchronized (this) {
             modules.keySet().forEach(name -> pending.add("module " + name));
+            if (rehearsals > 0) {
+                pending.add(HTTP_ROUTES);
+            }
         }
         List<CompletableFuture<Void>> rehearsed = new ArrayList<>();
         modules.forEach((name, compiled) -> rehearsed.add(compiled.handleAsync((done, failure) -> {
@@ -126,8 +146,63 @@ public class Warmup {
             LOG.info(() -> "Compiled " + modules.size() + " modules and " + compiledScripts.size() + " scripts ahead "
                     + "of requests, and ran each " + rehearsals + " time(s) on a made-up request ("
                     + MikConfig.WARMUP_REHEARSALS + "), in " + (System.nanoTime() - started) / 1_000_000 + " ms.");
+            synchronized (this) {
+                modulesWarmed = List.copyOf(modules.keySet());
+                scriptsWarmed = List.copyOf(compiledScripts);
+                rehearsedInProcess = rehearsals > 0;
+            }
+            rehearseOverHttp();
             return null;
         }, executor);
+    }
+
+    /**
+     * Tells the warm-up where the server listens, as a readiness probe reached it: the application's root, ending in
+     * {@code /}. The first one counts.
+     */
+    public void probedAt(URI root) {
+        synchronized (this) {
+            if (origin != null) {
+                return;
+            }
+            origin = root;
+        }
+        rehearseOverHttp();
+    }
+
+    /** Starts the HTTP rehearsal once both the in-process rehearsals are done and a probe has told where to send it. */
+    private void rehearseOverHttp() {
+        URI root;
+        List<String> modules;
+        List<String> scriptNames;
+        synchronized (this) {
+            if (!rehearsedInProcess || origin == null || httpStarted) {
+                return;
+            }
+            httpStarted = true;
+            root = origin;
+            modules = modulesWarmed;
+            scriptNames = scriptsWarmed;
+        }
+        try {
+            executor.execute(() -> {
+                long started = System.nanoTime();
+                try {
+                    int answered = HttpRehearsal.run(root, correlation.rehearsalSecret(), modules, scriptNames,
+                            executor);
+                    LOG.info(() -> "Rehearsed " + answered + " requests to the routes of " + modules.size()
+                            + " modules and " + scriptNames.size() + " scripts over HTTP at " + root + " in "
+                            + (System.nanoTime() - started) / 1_000_000 + " ms.");
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "Could not rehearse the routes over HTTP at " + root
+                            + "; their first requests pay for their first pass", e);
+                } finally {
+                    finished(HTTP_ROUTES);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            finished(HTTP_ROUTES);
+        }
     }
 
     /** A rehearsal that fails in an unexpected way is logged and otherwise ignored: it never blocks readiness. */

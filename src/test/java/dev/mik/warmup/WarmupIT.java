@@ -3,6 +3,7 @@ package dev.mik.warmup;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mik.observability.RequestCorrelation;
 import dev.mik.testing.MicroServer;
 import java.io.IOException;
 import java.net.http.HttpClient;
@@ -14,6 +15,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -84,6 +87,9 @@ class WarmupIT {
         String before = server.log();
         assertTrue(before.contains(summary), before);
         assertTrue(before.contains("and ran each 1 time(s) on a made-up request"), before);
+        // readiness came after every route was requested once over HTTP: two per module, one per script
+        assertTrue(before.contains("Rehearsed " + (2 * MODULES.size() + 2) + " requests to the routes of "
+                + MODULES.size() + " modules and 2 scripts over HTTP"), before);
         // the rehearsals ran every module and script, and nothing counts them: no series before the first request
         HttpResponse<String> metrics = send(HttpRequest.newBuilder(server.base().resolve("_mik/metrics")).GET());
         assertTrue(!metrics.body().contains("mik_requests_total{"), metrics.body());
@@ -105,6 +111,22 @@ class WarmupIT {
         String during = server.log().substring(before.length());
         assertTrue(!during.contains("compiled in"), "a request compiled something:\n" + during);
         assertTrue(!during.contains("on the interpreter"), "a request ran on the interpreter:\n" + during);
+
+        // a client cannot pass for the warm-up: a made-up rehearsal secret is a request like any other, and counted
+        long echoes = echoRuns();
+        assertEquals(200, send(HttpRequest.newBuilder(server.base().resolve("run/echo"))
+                .header(RequestCorrelation.REHEARSAL_HEADER, "0123456789abcdef0123456789abcdef")
+                .POST(HttpRequest.BodyPublishers.ofString("{}"))).statusCode());
+        assertEquals(echoes + 1, echoRuns());
+    }
+
+    /** How many runs of {@code echo} answered 200, as the metrics count them. */
+    private static long echoRuns() throws IOException, InterruptedException {
+        String text = send(HttpRequest.newBuilder(server.base().resolve("_mik/metrics")).GET()).body();
+        Matcher count = Pattern
+                .compile("\nmik_requests_total\\{kind=\"handler\",name=\"echo\",status=\"200\"} (\\d+)\n")
+                .matcher(text);
+        return count.find() ? Long.parseLong(count.group(1)) : 0;
     }
 
     /** Payara Micro's instance root is new at every start, so the test names a cache directory that stays. */
