@@ -99,10 +99,21 @@ final class HandlerRunner {
     private static WagiOutput runOnce(ModuleVersion version, WagiInput input, long memoryMaxBytes,
                                       long responseMaxBytes) {
         PreparedInstance instance = version.take(memoryMaxBytes);
+        boolean heapShort = false;
         try {
             return instance.run(input, responseMaxBytes);
+        } catch (OutOfMemoryError e) {
+            heapShort = true;
+            throw e;
+        } catch (MemoryLimitException e) {
+            heapShort = e.serverShort();
+            throw e;
         } finally {
-            instance.release();
+            if (heapShort) {
+                instance.discard(); // kept for the next runs, its pages would keep the heap as full as it was
+            } else {
+                instance.release();
+            }
         }
     }
 

@@ -71,6 +71,9 @@ public final class PageCache {
         synchronized (this) {
             lastUsedNanos = System.nanoTime();
             for (int i = 0; i < count; i++) {
+                if (pages[i] == null) {
+                    continue; // never touched, so never taken
+                }
                 if (held.held() + PAGE > maxBytes || !held.grow(PAGE)) {
                     return;
                 }

@@ -21,7 +21,9 @@ import java.util.function.Function;
  * the instance is done ({@link #recycle}). A guest that grows to tens of megabytes and stops would otherwise leave
  * that many megabytes of garbage behind, which the collector has to copy while the guest runs and reclaim after it
  * stopped; recycled pages stay where they are and are used again by the next run. Every page is zeroed when it is
- * taken, so a run sees only its own module's data segments and zeros.
+ * taken, so a run sees only its own module's data segments and zeros. A page is taken when the run first touches it:
+ * a Rust module declares 17 pages and a short run touches a few, and zeroing the rest was a fifteenth of a warm
+ * checkout's CPU (JFR). The memory's size, and what it reserves from the pool, count every page all the same.
  *
  * <p>Used by one thread at a time (the run's); slots at and above {@link #pages()} are always empty, so an access
  * there fails like any out-of-bounds access. Multi-byte values are little-endian, as WebAssembly defines them.
@@ -54,9 +56,6 @@ final class PagedMemory implements Memory {
         this.cache = cache;
         this.initialPages = initialPages;
         this.pages = new byte[maximumPages][];
-        for (int i = 0; i < initialPages; i++) {
-            pages[i] = cache.take();
-        }
         this.size = initialPages;
     }
 
@@ -66,6 +65,17 @@ final class PagedMemory implements Memory {
         size = 0;
         cache.give(pages, held);
         Arrays.fill(pages, 0, held, null);
+    }
+
+    /** Pages taken so far: the ones the run has touched. */
+    int pagesTaken() {
+        int taken = 0;
+        for (int i = 0; i < size; i++) {
+            if (pages[i] != null) {
+                taken++;
+            }
+        }
+        return taken;
     }
 
     @Override
@@ -78,9 +88,6 @@ final class PagedMemory implements Memory {
         int before = size;
         if (more < 0 || more > pages.length - before) {
             return -1;
-        }
-        for (int i = before; i < before + more; i++) {
-            pages[i] = cache.take();
         }
         size = before + more;
         return before;
@@ -166,7 +173,7 @@ final class PagedMemory implements Memory {
         while (length > 0) {
             int within = addr & MASK;
             int chunk = Math.min(length, PAGE - within);
-            System.arraycopy(data, offset, pages[addr >>> SHIFT], within, chunk);
+            System.arraycopy(data, offset, page(addr, 1), within, chunk);
             addr += chunk;
             offset += chunk;
             length -= chunk;
@@ -181,7 +188,7 @@ final class PagedMemory implements Memory {
         while (done < length) {
             int within = (addr + done) & MASK;
             int chunk = Math.min(length - done, PAGE - within);
-            System.arraycopy(pages[(addr + done) >>> SHIFT], within, out, done, chunk);
+            System.arraycopy(page(addr + done, 1), within, out, done, chunk);
             done += chunk;
         }
         return out;
@@ -189,20 +196,12 @@ final class PagedMemory implements Memory {
 
     @Override
     public byte read(int addr) {
-        try {
-            return pages[addr >>> SHIFT][addr & MASK];
-        } catch (RuntimeException e) {
-            throw outOfBounds(addr, 1);
-        }
+        return page(addr, 1)[addr & MASK];
     }
 
     @Override
     public void writeByte(int addr, byte data) {
-        try {
-            pages[addr >>> SHIFT][addr & MASK] = data;
-        } catch (RuntimeException e) {
-            throw outOfBounds(addr, 1);
-        }
+        page(addr, 1)[addr & MASK] = data;
     }
 
     @Override
@@ -318,7 +317,9 @@ final class PagedMemory implements Memory {
         while (left > 0) {
             int within = addr & MASK;
             int chunk = Math.min(left, PAGE - within);
-            Arrays.fill(pages[addr >>> SHIFT], within, within + chunk, value);
+            if (value != 0 || pages[addr >>> SHIFT] != null) { // a page not taken yet is zeros already
+                Arrays.fill(page(addr, 1), within, within + chunk, value);
+            }
             addr += chunk;
             left -= chunk;
         }
@@ -334,15 +335,15 @@ final class PagedMemory implements Memory {
             while (end > 0) {
                 int chunk = Math.min(end, Math.min(inPageBefore(dest + end), inPageBefore(src + end)));
                 end -= chunk;
-                System.arraycopy(pages[(src + end) >>> SHIFT], (src + end) & MASK, pages[(dest + end) >>> SHIFT],
-                        (dest + end) & MASK, chunk);
+                System.arraycopy(page(src + end, 1), (src + end) & MASK, page(dest + end, 1), (dest + end) & MASK,
+                        chunk);
             }
         } else {
             int done = 0;
             while (done < length) {
                 int chunk = Math.min(length - done,
                         PAGE - Math.max((dest + done) & MASK, (src + done) & MASK));
-                System.arraycopy(pages[(src + done) >>> SHIFT], (src + done) & MASK, pages[(dest + done) >>> SHIFT],
+                System.arraycopy(page(src + done, 1), (src + done) & MASK, page(dest + done, 1),
                         (dest + done) & MASK, chunk);
                 done += chunk;
             }
@@ -359,13 +360,20 @@ final class PagedMemory implements Memory {
         return size * PAGE;
     }
 
-    /** The page holding {@code width} bytes at {@code addr}, which lie within one page. */
+    /** The page holding {@code width} bytes at {@code addr}, which lie within one page; taken on first touch. */
     private byte[] page(int addr, int width) {
         int index = addr >>> SHIFT;
         if (index >= size) {
             throw outOfBounds(addr, width);
         }
-        return pages[index];
+        byte[] page = pages[index];
+        return page != null ? page : take(index);
+    }
+
+    private byte[] take(int index) {
+        byte[] page = cache.take();
+        pages[index] = page;
+        return page;
     }
 
     /** A little-endian value of {@code width} bytes that crosses a page boundary. */
@@ -374,7 +382,7 @@ final class PagedMemory implements Memory {
         long value = 0;
         for (int i = width - 1; i >= 0; i--) {
             int at = addr + i;
-            value = value << 8 | pages[at >>> SHIFT][at & MASK] & 0xFF;
+            value = value << 8 | page(at, 1)[at & MASK] & 0xFF;
         }
         return value;
     }
@@ -384,7 +392,7 @@ final class PagedMemory implements Memory {
         checkRange(addr, width, bytes(), WasmRuntimeException::new);
         for (int i = 0; i < width; i++) {
             int at = addr + i;
-            pages[at >>> SHIFT][at & MASK] = (byte) (value >>> 8 * i);
+            page(at, 1)[at & MASK] = (byte) (value >>> 8 * i);
         }
     }
 

@@ -165,6 +165,16 @@ public final class PreparedInstance {
     }
 
     /**
+     * Like {@link #release}, but the pages are left to the garbage collector instead of the page cache: for a run that
+     * met the heap's limit, whose pages the heap needs back now. Idempotent, and nothing after {@link #release}.
+     */
+    public void discard() {
+        if (released.compareAndSet(false, true)) {
+            account.close();
+        }
+    }
+
+    /**
      * Runs the guest's {@code _start} once with {@code input}. A thread interrupt ends the guest with
      * {@link ChicoryInterruptedException}, which is passed through untouched.
      */

@@ -165,6 +165,7 @@ class PageCacheRedTeamTest {
         try {
             for (int round = 0; round < rounds && duplicates == 0; round++) {
                 PagedMemory memory = new PagedMemory(8, 8, cache);
+                memory.fill((byte) 1, 0, 8 * PAGE); // a page is taken when first touched
                 CyclicBarrier start = new CyclicBarrier(2);
                 Future<?> a = two.submit(() -> {
                     start.await();

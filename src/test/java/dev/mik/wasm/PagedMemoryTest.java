@@ -80,7 +80,7 @@ class PagedMemoryTest {
     void keptPagesAreReservedAndReclaimable() {
         MemoryPool pool = new MemoryPool(4L * PAGE);
         PageCache cache = new PageCache(pool, 3L * PAGE);
-        PagedMemory memory = new PagedMemory(4, 4, cache);
+        PagedMemory memory = touched(new PagedMemory(4, 4, cache));
         memory.recycle();
         assertEquals(3L * PAGE, cache.bytes(), "kept up to its bound; the fourth page is left to the collector");
         assertEquals(3L * PAGE, pool.kept());
@@ -102,13 +102,44 @@ class PagedMemoryTest {
     void anIdleCacheLetsGo() throws InterruptedException {
         MemoryPool pool = new MemoryPool(8L * PAGE);
         PageCache cache = new PageCache(pool, 8L * PAGE);
-        new PagedMemory(2, 2, cache).recycle();
+        touched(new PagedMemory(2, 2, cache)).recycle();
         assertTrue(!cache.releaseIfIdle(60_000));
         assertEquals(2L * PAGE, cache.bytes());
         Thread.sleep(20);
         assertTrue(cache.releaseIfIdle(10));
         assertEquals(0, cache.bytes());
         assertEquals(0, pool.reserved());
+    }
+
+    /**
+     * A page is taken when the run first touches it, not when the memory is made or grows: a memory holds only the
+     * pages its run touched, and an untouched page reads as zeros all the same.
+     */
+    @Test
+    void onlyTouchedPagesAreTaken() {
+        MemoryPool pool = new MemoryPool(64L << 20);
+        PageCache cache = new PageCache(pool, 16L << 20);
+        touched(new PagedMemory(17, 17, cache)).recycle();
+        assertEquals(17L * PAGE, cache.bytes());
+        PagedMemory memory = new PagedMemory(17, 40, cache);
+        memory.grow(3);
+        assertEquals(0, memory.pagesTaken());
+        memory.zero();
+        assertEquals(0, memory.pagesTaken(), "zeroing a memory that is zeros takes nothing");
+        memory.writeI32(16 * PAGE + 8, 42);
+        assertEquals(0, memory.readInt(3 * PAGE + 100));
+        memory.writeByte(19 * PAGE + PAGE - 1, (byte) 7);
+        assertEquals(3, memory.pagesTaken());
+        assertEquals(42, memory.readInt(16 * PAGE + 8));
+        assertTrue(allZero(memory.readBytes(0, 3 * PAGE)), "an untouched page reads as zeros");
+        memory.recycle();
+        assertEquals(17L * PAGE, cache.bytes(), "the three touched pages came back to the cache");
+    }
+
+    /** Touches every page, so the memory holds them all. */
+    private static PagedMemory touched(PagedMemory memory) {
+        memory.fill((byte) 1, 0, memory.pages() * PAGE);
+        return memory;
     }
 
     private static boolean allZero(byte[] bytes) {
