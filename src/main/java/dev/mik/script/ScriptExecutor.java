@@ -86,7 +86,9 @@ public class ScriptExecutor {
     @PostConstruct
     void start() {
         sandbox = new ScriptSandbox(scheduler);
-        repository = new ScriptRepository(sandbox, new BoundedExecutor(executor, 1));
+        repository = new ScriptRepository(sandbox, new BoundedExecutor(executor, 1),
+                module -> ModuleName.isValid(module)
+                        && Files.isRegularFile(config.handlersDir().resolve(module + ".wasm")));
         metrics.gauge("mik_scripts_in_flight", running::get);
         pressure.addShedder(this::shedHeaviestScripts);
     }

@@ -10,9 +10,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.function.Predicate;
 import java.util.logging.Logger;
 
 /**
@@ -31,19 +33,25 @@ final class ScriptRepository {
 
     private final ScriptSandbox sandbox;
     private final Executor compiler;
+    private final Predicate<String> moduleExists;
     private final Map<String, Entry> current = new ConcurrentHashMap<>();
     /** The file version of an edited script whose compilation is under way while its previous version serves. */
     private final Map<String, FileStamp> changing = new ConcurrentHashMap<>();
 
     /** Compiles edited scripts on the request that notices them: for tests. */
     ScriptRepository(ScriptSandbox sandbox) {
-        this(sandbox, null);
+        this(sandbox, null, module -> true);
     }
 
-    /** @param compiler compiles edited scripts off the request path; null compiles them on the request */
-    ScriptRepository(ScriptSandbox sandbox, Executor compiler) {
+    /**
+     * @param compiler     compiles edited scripts off the request path; null compiles them on the request
+     * @param moduleExists whether a module of that name is in the handlers directory: a compiled script whose
+     *                     {@code host.call}s name one that is not is logged as a warning
+     */
+    ScriptRepository(ScriptSandbox sandbox, Executor compiler, Predicate<String> moduleExists) {
         this.sandbox = sandbox;
         this.compiler = compiler;
+        this.moduleExists = moduleExists;
     }
 
     /** Compiles script {@code name} now, ahead of requests; a failure is remembered for the request to report. */
@@ -127,6 +135,11 @@ final class ScriptRepository {
             long started = System.nanoTime();
             CompiledScript script = sandbox.compile(name.value(), source);
             LOG.info(() -> "Script " + name + " compiled in " + (System.nanoTime() - started) / 1_000_000 + " ms.");
+            List<String> missing = script.hostCallTargets().stream().filter(moduleExists.negate()).toList();
+            if (!missing.isEmpty()) {
+                LOG.warning(() -> "Script " + name + " calls modules that are not in the handlers directory: "
+                        + missing + " (a misspelling, or a module not deployed yet).");
+            }
             return new Entry(stamp, script, null);
         } catch (ScriptCompileException e) {
             LOG.warning(() -> "Script " + name + " does not compile: " + e.getMessage());

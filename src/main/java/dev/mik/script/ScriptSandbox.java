@@ -101,14 +101,15 @@ public final class ScriptSandbox implements AutoCloseable {
         FunctionNode module = parser.parseModule(name, source);
         ModuleRewriter.Body body = ModuleRewriter.rewrite(name, source, module);
         String factorySource = FACTORY_PREFIX + body.text() + "\n;return " + body.mainName() + "(input);}})";
-        String instrumented = GuardInjector.instrument(name, factorySource,
-                parser.parseScript(name, factorySource));
+        FunctionNode factory = parser.parseScript(name, factorySource);
+        String instrumented = GuardInjector.instrument(name, factorySource, factory);
         String problem = GuardVerifier.verify(parser.parseScript(name, instrumented), instrumented);
         if (problem != null) {
             throw new ScriptCompileException(name, 1, "the script could not be instrumented safely: " + problem);
         }
         try {
-            return new CompiledScript(name, this, (ScriptObjectMirror) evaluate(name, instrumented), instrumented);
+            return new CompiledScript(name, this, (ScriptObjectMirror) evaluate(name, instrumented), instrumented,
+                    HostCallTargets.in(factory));
         } catch (ScriptException e) {
             throw new ScriptCompileException(name, Math.max(1, e.getLineNumber()),
                     JsParser.describe(e.getMessage()));
