@@ -14,7 +14,6 @@ import com.dylibso.chicory.wasi.WasiPreview1;
 import com.dylibso.chicory.wasm.types.MemoryLimits;
 import dev.mik.memory.MemoryPool;
 
-import java.io.ByteArrayInputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -42,12 +41,22 @@ public final class PreparedInstance {
      */
     private static final com.dylibso.chicory.log.Logger WASI_LOGGER = new com.dylibso.chicory.log.SystemLogger();
     private static final HostFunction[] WASI_SIGNATURES;
+    /** Where {@code fd_read} is among them; on stdin it is answered by {@link Stdin}. */
+    private static final int FD_READ;
+    private static final int STDIN_FD = 0;
 
     static {
         try (WasiPreview1 template = WasiPreview1.builder().withLogger(WASI_LOGGER)
                 .withOptions(WasiOptions.builder().build()).build()) {
             WASI_SIGNATURES = template.toHostFunctions();
         }
+        int fdRead = -1;
+        for (int i = 0; i < WASI_SIGNATURES.length; i++) {
+            if (WASI_SIGNATURES[i].name().equals("fd_read")) {
+                fdRead = i;
+            }
+        }
+        FD_READ = fdRead;
     }
 
     private static final Logger LOG = Logger.getLogger(PreparedInstance.class.getName());
@@ -56,16 +65,19 @@ public final class PreparedInstance {
     private final MemoryAccount account;
     private final long memoryMaxBytes;
     private final WasmFunctionHandle[] wasi;
+    /** This run's stdin, once {@link #run} has begun; one element, so the forwarding functions can reach it. */
+    private final Stdin[] stdin;
     private final List<PagedMemory> memories;
     private final AtomicBoolean used = new AtomicBoolean();
     private final AtomicBoolean released = new AtomicBoolean();
 
     private PreparedInstance(Instance instance, MemoryAccount account, long memoryMaxBytes, WasmFunctionHandle[] wasi,
-                             List<PagedMemory> memories) {
+                             Stdin[] stdin, List<PagedMemory> memories) {
         this.instance = instance;
         this.account = account;
         this.memoryMaxBytes = memoryMaxBytes;
         this.wasi = wasi;
+        this.stdin = stdin;
         this.memories = memories;
     }
 
@@ -119,12 +131,17 @@ public final class PreparedInstance {
                     + initial);
         }
         WasmFunctionHandle[] wasi = new WasmFunctionHandle[WASI_SIGNATURES.length];
+        Stdin[] stdin = new Stdin[1];
         HostFunction[] forwarding = new HostFunction[WASI_SIGNATURES.length];
         for (int i = 0; i < forwarding.length; i++) {
             int index = i;
             HostFunction signature = WASI_SIGNATURES[i];
-            forwarding[i] = new HostFunction(signature.module(), signature.name(), signature.functionType(),
-                    (instance, args) -> wasi[index].apply(instance, args));
+            WasmFunctionHandle forward = index == FD_READ
+                    ? (instance, args) -> args[0] == STDIN_FD && stdin[0] != null
+                            ? stdin[0].fdRead(instance.memory(), (int) args[1], (int) args[2], (int) args[3])
+                            : wasi[index].apply(instance, args)
+                    : (instance, args) -> wasi[index].apply(instance, args);
+            forwarding[i] = new HostFunction(signature.module(), signature.name(), signature.functionType(), forward);
         }
         MemoryAccount account = new MemoryAccount(reservation, memoryMaxBytes);
         List<PagedMemory> memories = new ArrayList<>();
@@ -135,7 +152,7 @@ public final class PreparedInstance {
                         declared.maximumPages(), account))
                 .withStart(false)
                 .build();
-        return new PreparedInstance(instance, account, memoryMaxBytes, wasi, List.copyOf(memories));
+        return new PreparedInstance(instance, account, memoryMaxBytes, wasi, stdin, List.copyOf(memories));
     }
 
     /** An unshared memory is made of recycled pages; a shared one (threads) is Chicory's own. */
@@ -184,8 +201,9 @@ public final class PreparedInstance {
         }
         BoundedOutput stdout = new BoundedOutput(stdoutLimit, true);
         BoundedOutput stderr = new BoundedOutput(STDERR_LIMIT, false);
+        stdin[0] = new Stdin(input.stdin());
         WasiOptions.Builder options = WasiOptions.builder()
-                .withStdin(new ByteArrayInputStream(input.stdin()))
+                .withStdin(stdin[0])
                 .withStdout(stdout)
                 .withStderr(stderr)
                 .withArguments(input.arguments());
