@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 
 /**
  * Request counts and latency histograms per handler module and per script, in the Prometheus text format. Written
@@ -40,6 +41,7 @@ public class Metrics {
     private final Map<String, LongSupplier> longGauges = new ConcurrentHashMap<>();
     private final Map<String, LongSupplier> counters = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> refusals = new ConcurrentHashMap<>();
+    private final Map<Kind, Predicate<String>> present = new ConcurrentHashMap<>();
 
     public void record(Kind kind, String name, int status, long nanos) {
         Series s = series.computeIfAbsent(new Key(kind, name), key -> new Series());
@@ -52,6 +54,14 @@ public class Metrics {
             bucket++;
         }
         s.buckets.incrementAndGet(bucket);
+    }
+
+    /**
+     * Names of {@code kind} still deployed: at every scrape, the series of a name no longer there (its file was
+     * removed) are dropped, so a directory of short-lived modules does not grow the scrape without end.
+     */
+    public void dropSeriesUnless(Kind kind, Predicate<String> deployed) {
+        present.put(kind, deployed);
     }
 
     /** A value read at scrape time, e.g. runs in flight. */
@@ -75,6 +85,7 @@ public class Metrics {
     }
 
     public String prometheusText() {
+        series.keySet().removeIf(key -> !present.getOrDefault(key.kind(), name -> true).test(key.name()));
         StringBuilder out = new StringBuilder(4096);
         out.append("# HELP mik_requests_total Handler runs and script runs by final HTTP status.\n");
         out.append("# TYPE mik_requests_total counter\n");

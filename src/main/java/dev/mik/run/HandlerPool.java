@@ -27,6 +27,7 @@ import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.inject.Inject;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -127,6 +128,8 @@ public class HandlerPool {
                 deadline -> deadline.poll(System.nanoTime()));
         runner = new HandlerRunner(deadlines);
         runs = new HandlerRuns(config, catalog, memory, runner, gate, pressure, metrics, prepareThreads);
+        metrics.dropSeriesUnless(Metrics.Kind.HANDLER, module -> ModuleName.isValid(module)
+                && Files.isRegularFile(config.handlersDir().resolve(new ModuleName(module).fileName())));
         metrics.gauge("mik_handlers_in_flight", gate::inFlight);
         metrics.gauge("mik_handler_threads_busy", runner::guestsRunning);
         metrics.gauge("mik_modules_loaded", catalog::size);

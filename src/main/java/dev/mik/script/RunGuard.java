@@ -45,8 +45,13 @@ public final class RunGuard {
     private volatile long covered;
 
     private volatile AbortReason tripped;
-    /** Work done by the host inside {@code host.call} (e.g. compiling a module on first use) is not the script's. */
-    private volatile boolean inHost;
+    /**
+     * Odd while a {@code host.call} runs, counted up at its start and its end. Work done by the host inside it is not
+     * the script's, and neither is an interrupt: the handler's own deadline interrupts this thread to stop the
+     * guest, and clears it before the call returns. The watchdog reads the count before and after the interrupt
+     * flag, so an interrupt it sees between two host calls is one the container sent.
+     */
+    private volatile int hostCalls;
     private volatile long hostCpu;
     private volatile long hostAllocated;
     private int countdown = CHECK_EVERY;
@@ -192,12 +197,23 @@ public final class RunGuard {
         }
     }
 
+    /** Whether a {@code host.call} runs now. */
+    private boolean inHost() {
+        return (hostCalls & 1) != 0;
+    }
+
+    /** Whether the container interrupted this run's thread: an interrupt seen outside any host call. */
+    private boolean interruptedOutsideHostCalls() {
+        int before = hostCalls;
+        return (before & 1) == 0 && thread.isInterrupted() && hostCalls == before;
+    }
+
     private AbortReason exceeded(long now, long cpuTime, long allocated) {
         // an interrupt is how a container cancels work whose caller gave up
-        if (now - deadline > 0 || thread.isInterrupted()) {
+        if (now - deadline > 0 || interruptedOutsideHostCalls()) {
             return AbortReason.TIMEOUT;
         }
-        if (inHost) {
+        if (inHost()) {
             return null;
         }
         // negative readings mean the JVM does not measure this thread; the wall clock still binds
@@ -255,7 +271,7 @@ public final class RunGuard {
         String result;
         long cpuBefore = THREADS.getCurrentThreadCpuTime();
         long allocatedBefore = THREADS.getCurrentThreadAllocatedBytes();
-        inHost = true;
+        hostCalls++;
         try {
             result = host.call(module, optionsJson);
         } catch (RuntimeException e) {
@@ -264,7 +280,7 @@ public final class RunGuard {
         } finally {
             hostCpu += THREADS.getCurrentThreadCpuTime() - cpuBefore;
             hostAllocated += THREADS.getCurrentThreadAllocatedBytes() - allocatedBefore;
-            inHost = false;
+            hostCalls++;
         }
         check();
         if (result == null) {
@@ -356,7 +372,7 @@ public final class RunGuard {
      * take more heap together than the pool holds. The estimate is capped at the run's allocation budget.
      */
     public void enterBuiltin(long aheadBytes) {
-        if (tripped == null && !inHost) {
+        if (tripped == null && !inHost()) {
             if (System.nanoTime() - deadline > 0) {
                 trip(AbortReason.TIMEOUT);
             } else {

@@ -90,6 +90,8 @@ public class ScriptExecutor {
                 module -> ModuleName.isValid(module)
                         && Files.isRegularFile(config.handlersDir().resolve(module + ".wasm")));
         metrics.gauge("mik_scripts_in_flight", running::get);
+        metrics.dropSeriesUnless(Metrics.Kind.SCRIPT, script -> ModuleName.isValid(script)
+                && Files.isRegularFile(config.scriptsDir().resolve(new ScriptName(script).fileName())));
         pressure.addShedder(this::shedHeaviestScripts);
     }
 

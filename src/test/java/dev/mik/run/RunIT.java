@@ -108,6 +108,17 @@ class RunIT extends ServerTest {
     }
 
     @Test
+    void theSeriesOfARemovedModuleAreDropped() throws Exception {
+        Path module = MikDeployment.handlersDirOf(NAME).resolve("shortlived.wasm");
+        Files.copy(MikDeployment.HANDLERS.resolve("hello.wasm"), module, StandardCopyOption.REPLACE_EXISTING);
+        assertEquals(200, http.get("run/shortlived").status());
+        assertTrue(http.get("_mik/metrics").body().contains("name=\"shortlived\""));
+        Files.delete(module);
+        String after = http.get("_mik/metrics").body();
+        assertFalse(after.contains("name=\"shortlived\""), after);
+    }
+
+    @Test
     void metricsCountRunsAndTimeThemPerModule() {
         http.get("run/hello");
         http.get("run/trap");

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import dev.mik.watch.Watchdog;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -123,6 +124,28 @@ class RunawayScriptTest {
         ScriptAbortedException aborted = assertThrows(ScriptAbortedException.class,
                 () -> fixture.sandbox.run(script, "{}", SandboxFixture.REQUEST, slow, fixture.console, LIMITS));
         assertEquals(AbortReason.TIMEOUT, aborted.getReason());
+    }
+
+    /**
+     * A handler runs on the script's thread, and its own deadline stops it with an interrupt that it clears before
+     * the call returns: the watchdog, polling meanwhile, must not take that interrupt for the container's.
+     */
+    @Test
+    void aHandlersDeadlineInterruptInsideAHostCallIsNotTheScripts() throws Exception {
+        CompiledScript script = fixture.compile("export default function (input) {\n"
+                + "  var n = 0; for (var i = 0; i < 5; i++) { n += host.call('slow', {}).status; } return n; }");
+        HostBridge interruptedInside = (module, options) -> {
+            Thread.currentThread().interrupt();
+            long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(4 * Watchdog.PERIOD_MS);
+            while (System.nanoTime() < until) {
+                Thread.onSpinWait(); // the watchdog polls several times while the flag is set
+            }
+            Thread.interrupted();
+            return "{\"status\":504}";
+        };
+        ScriptResult result = fixture.sandbox.run(script, "{}", SandboxFixture.REQUEST, interruptedInside,
+                fixture.console, LIMITS);
+        assertEquals("2520", result.json());
     }
 
     @Test

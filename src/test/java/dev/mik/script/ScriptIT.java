@@ -243,6 +243,17 @@ class ScriptIT extends ServerTest {
         assertProblem(http.post("script/edited", ""), 404, "script-not-found");
     }
 
+    @Test
+    void theSeriesOfARemovedScriptAreDropped() throws Exception {
+        Path script = MikDeployment.scriptsDirOf(NAME).resolve("shortlived.js");
+        write(script, "export default function (input) { return { ok: true }; }");
+        assertEquals(200, http.post("script/shortlived", "").status());
+        assertTrue(http.get("_mik/metrics").body().contains("name=\"shortlived\""));
+        Files.delete(script);
+        String after = http.get("_mik/metrics").body();
+        assertFalse(after.contains("name=\"shortlived\""), after);
+    }
+
     /** The version {@code script/edited} answers once it answers {@code wanted}; each answer before is {@code before}. */
     private int awaitVersion(int wanted, int before) {
         long deadline = System.nanoTime() + 30_000_000_000L;
