@@ -166,8 +166,8 @@ public class ScriptExecutor {
         try {
             String name = request.name().value();
             ScriptConsole console = (level, message) -> log(name, request.origin().requestId(), level, message);
-            HandlerRuns handlers = handlerRuns();
-            Response response = execute(script, request, what, handlers::execute,
+            Response response = execute(script, request, what,
+                    (call, maxTimeoutMs) -> handlerRuns().execute(call, maxTimeoutMs),
                     config.scriptTimeoutMs(), console);
             status = response.getStatus();
             return response;
@@ -207,7 +207,8 @@ public class ScriptExecutor {
      */
     public Response rehearse(ScriptRequest request) {
         CompiledScript script = repository.resolve(config.scriptsDir(), request.name(), config.scriptMaxSourceBytes());
-        return execute(script, request, "Script '" + request.name().value() + "' (rehearsal)", handlerRuns()::rehearse,
+        return execute(script, request, "Script '" + request.name().value() + "' (rehearsal)",
+                (call, maxTimeoutMs) -> handlerRuns().rehearse(call, maxTimeoutMs),
                 Math.min(config.scriptTimeoutMs(), HandlerPool.REHEARSAL_TIMEOUT_MS), (level, message) -> { });
     }
 
