@@ -2,6 +2,7 @@ package dev.mik.observability;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -34,6 +35,11 @@ public class Metrics {
         final AtomicLongArray buckets = new AtomicLongArray(BUCKETS.length + 1);
         final AtomicLong count = new AtomicLong();
         final AtomicLong sumNanos = new AtomicLong();
+        volatile LastError lastError;
+    }
+
+    /** The latest failure of one name: its problem code, detail and when, as discovery shows it. */
+    public record LastError(String code, String detail, String at) {
     }
 
     private final Map<Key, Series> series = new ConcurrentHashMap<>();
@@ -62,6 +68,51 @@ public class Metrics {
      */
     public void dropSeriesUnless(Kind kind, Predicate<String> deployed) {
         present.put(kind, deployed);
+    }
+
+    /**
+     * Runs of one name since start: how many, and the latency at the 50th and 99th percentile as the upper bound of
+     * the histogram bucket it falls in (so "at most"); null when it has not run.
+     */
+    public record Summary(long requests, Double p50AtMostMs, Double p99AtMostMs, LastError lastError) {
+    }
+
+    /** The {@link Summary} of {@code name}'s runs, or null when it has none. */
+    public Summary summary(Kind kind, String name) {
+        Series s = series.get(new Key(kind, name));
+        if (s == null) {
+            return null;
+        }
+        long[] counts = new long[BUCKETS.length + 1];
+        long total = 0;
+        for (int i = 0; i < counts.length; i++) {
+            counts[i] = s.buckets.get(i);
+            total += counts[i];
+        }
+        return total == 0 ? null : new Summary(total, atMostMs(counts, total, 0.50), atMostMs(counts, total, 0.99),
+                s.lastError);
+    }
+
+    /**
+     * Notes the latest failure of a run of {@code name}, which {@link #record} counts too; a name that has no series
+     * yet gets one, so call it only for names that exist.
+     */
+    public void failed(Kind kind, String name, String code, String detail) {
+        series.computeIfAbsent(new Key(kind, name), key -> new Series()).lastError =
+                new LastError(code, detail, Instant.now().toString());
+    }
+
+    /** The upper bound in ms of the bucket holding the {@code quantile}; null past the last bound. */
+    private static Double atMostMs(long[] counts, long total, double quantile) {
+        long rank = (long) Math.ceil(quantile * total);
+        long seen = 0;
+        for (int i = 0; i < BUCKETS.length; i++) {
+            seen += counts[i];
+            if (seen >= rank) {
+                return BUCKETS[i] * 1000;
+            }
+        }
+        return null;
     }
 
     /** A value read at scrape time, e.g. runs in flight. */

@@ -82,6 +82,7 @@ public final class HandlerRuns {
             return response;
         } catch (ProblemException failure) {
             status = failure.type().status();
+            metrics.failed(Metrics.Kind.HANDLER, request.module().value(), failure.type().code(), failure.detail());
             if (isTheHandlersFault(failure, callerDeadline)) {
                 breaker.recordFailure(threshold, config.breakerOpenMs());
             } else {

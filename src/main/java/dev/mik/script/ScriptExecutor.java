@@ -1,6 +1,8 @@
 package dev.mik.script;
 
 import dev.mik.config.MikConfig;
+import dev.mik.files.FileDigests;
+import dev.mik.files.FileStamp;
 import dev.mik.files.NamedFiles;
 import dev.mik.memory.HeapPressure;
 import dev.mik.memory.MemoryBudget;
@@ -80,15 +82,14 @@ public class ScriptExecutor {
     private ScriptSandbox sandbox;
     private ScriptRepository repository;
     private final AtomicInteger running = new AtomicInteger();
+    private final FileDigests digests = new FileDigests();
     /** Where {@code host.call}s run, asked of the pool once: a direct call, not an EJB call per handler run. */
     private volatile HandlerRuns handlerRuns;
 
     @PostConstruct
     void start() {
         sandbox = new ScriptSandbox(scheduler);
-        repository = new ScriptRepository(sandbox, new BoundedExecutor(executor, 1),
-                module -> ModuleName.isValid(module)
-                        && Files.isRegularFile(config.handlersDir().resolve(module + ".wasm")));
+        repository = new ScriptRepository(sandbox, new BoundedExecutor(executor, 1), this::moduleExists);
         metrics.gauge("mik_scripts_in_flight", running::get);
         metrics.dropSeriesUnless(Metrics.Kind.SCRIPT, script -> ModuleName.isValid(script)
                 && Files.isRegularFile(config.scriptsDir().resolve(new ScriptName(script).fileName())));
@@ -120,6 +121,45 @@ public class ScriptExecutor {
      */
     public int shedHeaviestScripts(int count) {
         return sandbox.shedHeaviest(count);
+    }
+
+    /** Every script in the scripts directory, as discovery shows it; empty when the directory cannot be read. */
+    public List<ScriptListing> listing() {
+        List<ScriptListing> listed = new ArrayList<>();
+        Path dir = config.scriptsDir();
+        List<String> names;
+        try {
+            names = Files.isDirectory(dir) ? NamedFiles.in(dir, ".js") : List.of();
+        } catch (IOException e) {
+            return listed;
+        }
+        List<Path> files = new ArrayList<>();
+        for (String name : names) {
+            if (!ModuleName.isValid(name)) {
+                continue;
+            }
+            ScriptName scriptName = new ScriptName(name);
+            Path file = dir.resolve(scriptName.fileName());
+            FileStamp stamp = FileStamp.of(file);
+            if (stamp == null) {
+                continue; // removed since the listing
+            }
+            files.add(file);
+            ScriptRepository.Status status = repository.status(scriptName);
+            Metrics.Summary runs = metrics.summary(Metrics.Kind.SCRIPT, name);
+            List<ScriptListing.Target> targets = status == null ? List.of() : status.hostCallTargets().stream()
+                    .map(module -> new ScriptListing.Target(module, moduleExists(module))).toList();
+            listed.add(new ScriptListing(name, stamp.size(), digests.sha256(file, stamp), stamp.modified().toString(),
+                    status != null && status.compiled(), status == null ? null : status.compileError(), targets,
+                    runs == null ? 0 : runs.requests(), runs == null ? null : runs.p50AtMostMs(),
+                    runs == null ? null : runs.p99AtMostMs(), runs == null ? null : runs.lastError()));
+        }
+        digests.retainOnly(files);
+        return listed;
+    }
+
+    private boolean moduleExists(String module) {
+        return ModuleName.isValid(module) && Files.isRegularFile(config.handlersDir().resolve(module + ".wasm"));
     }
 
     /**
@@ -173,6 +213,7 @@ public class ScriptExecutor {
             return response;
         } catch (ProblemException problem) {
             status = problem.type().status();
+            metrics.failed(Metrics.Kind.SCRIPT, request.name().value(), problem.type().code(), problem.detail());
             throw problem;
         } finally {
             running.decrementAndGet();

@@ -10,8 +10,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.function.Predicate;
@@ -61,6 +63,23 @@ final class ScriptRepository {
         } catch (ProblemException failed) {
             // remembered, or the file is gone: the request reports it
         }
+    }
+
+    /**
+     * What discovery shows of a loaded script: whether the file's current version serves compiled, why it does not
+     * compile if it does not, and the modules its {@code host.call}s name (empty until it compiled once).
+     */
+    record Status(boolean compiled, String compileError, SortedSet<String> hostCallTargets) {
+    }
+
+    /** The {@link Status} of script {@code name}, or null when no request or warm-up has loaded it yet. */
+    Status status(ScriptName name) {
+        Entry entry = current.get(name.value());
+        if (entry == null) {
+            return null;
+        }
+        return new Status(isCompiled(name), entry.error() == null ? null : entry.error().getMessage(),
+                entry.script() == null ? Collections.emptySortedSet() : entry.script().hostCallTargets());
     }
 
     /** Whether script {@code name} is compiled and its current file version is the one that serves. */

@@ -243,6 +243,45 @@ class ScriptIT extends ServerTest {
         assertProblem(http.post("script/edited", ""), 404, "script-not-found");
     }
 
+    /**
+     * Discovery lists a script with its version and the modules its host.calls name, each present or missing, so
+     * a misspelled module shows at deployment; its runs and latest failure come from the same counts as metrics.
+     */
+    @Test
+    void discoveryListsAScriptWithTheModulesItCallsPresentOrMissing() throws Exception {
+        Path script = MikDeployment.scriptsDirOf(NAME).resolve("discovered.js");
+        String source = "export default function (input) {\n"
+                + "  var a = host.call('auth', {path: '/verify', body: {token: 'demo-token-alice'}});\n"
+                + "  var b = input.typo ? host.call('autth', {}) : null;\n"
+                + "  return { status: a.status };\n}\n";
+        write(script, source);
+        assertEquals(200, http.post("script/discovered", "{}").status());
+        var reply = http.get("_mik/scripts");
+        assertEquals(200, reply.status(), reply::toString);
+        JsonObject listed = reply.json().getJsonArray("scripts").getValuesAs(JsonObject.class).stream()
+                .filter(entry -> entry.getString("name").equals("discovered")).findFirst().orElseThrow();
+        assertEquals(Files.size(script), listed.getJsonNumber("size").longValue());
+        assertEquals(java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(source.getBytes(java.nio.charset.StandardCharsets.UTF_8))), listed.getString("sha256"));
+        assertTrue(listed.getBoolean("compiled"), listed::toString);
+        assertEquals("[{\"module\":\"auth\",\"present\":true},{\"module\":\"autth\",\"present\":false}]",
+                listed.getJsonArray("hostCalls").toString());
+        assertEquals(1, listed.getJsonNumber("requests").longValue(), listed::toString);
+        assertTrue(listed.isNull("lastError"), listed::toString);
+        assertTrue(listed.getJsonNumber("p50AtMostMs").doubleValue() > 0, listed::toString);
+
+        write(script, "export default function (input) { throw new Error('broken on purpose'); }");
+        JsonObject failed;
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        do {
+            http.post("script/discovered", "{}");
+            failed = http.get("_mik/scripts").json().getJsonArray("scripts").getValuesAs(JsonObject.class).stream()
+                    .filter(entry -> entry.getString("name").equals("discovered")).findFirst().orElseThrow();
+        } while (failed.isNull("lastError") && System.nanoTime() < deadline);
+        assertEquals("SCRIPT_ERROR", failed.getJsonObject("lastError").getString("code"), failed::toString);
+        Files.delete(script);
+    }
+
     @Test
     void theSeriesOfARemovedScriptAreDropped() throws Exception {
         Path script = MikDeployment.scriptsDirOf(NAME).resolve("shortlived.js");
