@@ -1,6 +1,8 @@
 package dev.mik.run;
 
 import dev.mik.config.MikConfig;
+import dev.mik.files.FileDigests;
+import dev.mik.files.FileStamp;
 import dev.mik.files.NamedFiles;
 import dev.mik.http.ServerInfo;
 import dev.mik.memory.HeapPressure;
@@ -29,6 +31,7 @@ import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -85,6 +88,7 @@ public class HandlerPool {
     ManagedThreadFactory threadFactory;
 
     private ExecutorService prepareThreads;
+    private final FileDigests digests = new FileDigests();
     private Watchdog<RunDeadline> deadlines;
 
     @Inject
@@ -211,6 +215,49 @@ public class HandlerPool {
             LOG.log(Level.WARNING, "Could not list the handlers directory " + dir + " to compile its modules ahead", e);
         }
         return warming;
+    }
+
+    /** Every module in the handlers directory, as discovery shows it; empty when the directory cannot be read. */
+    public List<HandlerListing> listing() {
+        List<HandlerListing> listed = new ArrayList<>();
+        Path dir = config.handlersDir();
+        List<String> names;
+        try {
+            names = Files.isDirectory(dir) ? NamedFiles.in(dir, ".wasm") : List.of();
+        } catch (IOException e) {
+            return listed;
+        }
+        List<Path> files = new ArrayList<>();
+        for (String name : names) {
+            HandlerListing one = ModuleName.isValid(name) ? describe(dir, new ModuleName(name)) : null;
+            if (one != null) {
+                listed.add(one);
+                files.add(dir.resolve(new ModuleName(name).fileName()));
+            }
+        }
+        digests.retainOnly(files);
+        return listed;
+    }
+
+    /** Module {@code name} as discovery shows it, or null when there is no such file. */
+    public HandlerListing listing(String name) {
+        return ModuleName.isValid(name) ? describe(config.handlersDir(), new ModuleName(name)) : null;
+    }
+
+    private HandlerListing describe(Path dir, ModuleName name) {
+        Path file = dir.resolve(name.fileName());
+        FileStamp stamp = FileStamp.of(file);
+        if (stamp == null) {
+            return null;
+        }
+        ModuleCatalog.Status status = catalog.status(name);
+        String breaker = status.version() == null ? CircuitBreaker.State.CLOSED.name()
+                : status.version().breaker().state(config.breakerFailureThreshold()).name();
+        Metrics.Summary runs = metrics.summary(Metrics.Kind.HANDLER, name.value());
+        return new HandlerListing(name.value(), stamp.size(), digests.sha256(file, stamp), stamp.modified().toString(),
+                status.compiled(), status.loadError(), breaker, runs == null ? 0 : runs.requests(),
+                runs == null ? null : runs.p50AtMostMs(), runs == null ? null : runs.p99AtMostMs(),
+                runs == null ? null : runs.lastError());
     }
 
     /** Whether module {@code name} runs compiled code (not the interpreter, nor a previous version). */

@@ -114,6 +114,20 @@ public final class ModuleCatalog {
         return version == null ? null : version.compiled().sha256();
     }
 
+    /**
+     * What discovery shows of a module: its loaded version (null before its first load), whether that runs compiled
+     * code, and why the file's version was refused, if it was.
+     */
+    public record Status(ModuleVersion version, boolean compiled, String loadError) {
+    }
+
+    /** The {@link Status} of module {@code name}. */
+    public Status status(ModuleName name) {
+        Failure failure = failures.get(name.value());
+        return new Status(current.get(name.value()), isCompiled(name),
+                failure == null ? null : failure.problem().detail());
+    }
+
     /** Whether module {@code name} is loaded and runs compiled code. */
     public boolean isCompiled(ModuleName name) {
         ModuleVersion version = current.get(name.value());

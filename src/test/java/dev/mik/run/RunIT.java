@@ -107,6 +107,29 @@ class RunIT extends ServerTest {
         assertTrue(reply.body().startsWith("Hello from mik"), reply.body());
     }
 
+    /** Discovery lists every module with its version, its state and its runs; one module can be asked for alone. */
+    @Test
+    void discoveryListsEachModuleWithItsVersionStateAndRuns() throws Exception {
+        awaitReady();
+        assertEquals(500, http.get("run/trap").status());
+        var reply = http.get("_mik/handlers");
+        assertEquals(200, reply.status(), reply::toString);
+        List<JsonObject> listed = reply.json().getJsonArray("handlers").getValuesAs(JsonObject.class);
+        assertTrue(listed.stream().anyMatch(entry -> entry.getString("name").equals("echo")), listed::toString);
+        Path hello = MikDeployment.handlersDirOf(NAME).resolve("hello.wasm");
+        JsonObject one = http.get("_mik/handlers/hello").json();
+        assertEquals(Files.size(hello), one.getJsonNumber("size").longValue());
+        assertEquals(java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(Files.readAllBytes(hello))), one.getString("sha256"));
+        assertTrue(one.getBoolean("compiled"), one::toString);
+        assertEquals("CLOSED", one.getString("breaker"));
+        assertTrue(one.isNull("loadError"), one::toString);
+        JsonObject trap = http.get("_mik/handlers/trap").json();
+        assertTrue(trap.getJsonNumber("requests").longValue() >= 1, trap::toString);
+        assertEquals("HANDLER_ERROR", trap.getJsonObject("lastError").getString("code"), trap::toString);
+        assertProblem(http.get("_mik/handlers/nosuchmodule"), 404, "module-not-found");
+    }
+
     @Test
     void theSeriesOfARemovedModuleAreDropped() throws Exception {
         Path module = MikDeployment.handlersDirOf(NAME).resolve("shortlived.wasm");
