@@ -4,7 +4,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.AbstractMap.SimpleImmutableEntry;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -12,6 +14,9 @@ import java.util.Set;
  * Parses a handler's stdout as a CGI response: header lines, a blank line, the body. {@code Status} sets the code;
  * {@code Location} without a {@code Status} is a redirect (302); a response needs {@code Content-Type} or
  * {@code Location}. Headers that describe the connection rather than the content are dropped: the server owns them.
+ * What the HTTP layer could not carry is refused here, so it is a problem with the request id rather than the
+ * server's own error page: a media type or {@code Location} that does not parse, or a single-valued header given
+ * twice.
  */
 public final class CgiResponseParser {
 
@@ -20,6 +25,9 @@ public final class CgiResponseParser {
 
     private static final Set<String> SERVER_OWNED = Set.of("content-length", "transfer-encoding", "connection",
             "keep-alive", "upgrade", "trailer", "x-request-id", "traceparent");
+    /** Headers with one value (RFC 9110): a second line of one is ambiguous, not a list. */
+    private static final Set<String> SINGLE_VALUED = Set.of("status", "content-type", "location", "content-location",
+            "content-range", "date", "last-modified", "expires", "etag", "age", "retry-after");
 
     private CgiResponseParser() {
     }
@@ -36,12 +44,13 @@ public final class CgiResponseParser {
         boolean hasContentType = false;
         boolean hasLocation = false;
         List<Map.Entry<String, String>> headers = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
         for (String line : block.split("\r?\n")) {
             if (line.isEmpty()) {
                 continue;
             }
             int colon = line.indexOf(':');
-            if (colon <= 0 || !isToken(line.substring(0, colon))) {
+            if (colon <= 0 || !HeaderValues.isToken(line.substring(0, colon))) {
                 throw new InvalidHandlerOutputException("not a header line: " + abbreviate(line));
             }
             String name = line.substring(0, colon);
@@ -49,7 +58,11 @@ public final class CgiResponseParser {
             if (value.chars().anyMatch(c -> c < ' ' && c != '\t' || c == 127)) {
                 throw new InvalidHandlerOutputException("header " + name + " has a control character");
             }
-            String lower = name.toLowerCase(java.util.Locale.ROOT);
+            String lower = name.toLowerCase(Locale.ROOT);
+            if (SINGLE_VALUED.contains(lower) && !seen.add(lower)) {
+                throw new InvalidHandlerOutputException("header " + name + " is given twice; it has one value");
+            }
+            checkValue(lower, name, value);
             if (lower.equals("status")) {
                 status = parseStatus(value);
                 continue;
@@ -98,13 +111,16 @@ public final class CgiResponseParser {
         throw new InvalidHandlerOutputException("Status must be a number from 200 to 599, not " + abbreviate(value));
     }
 
-    private static boolean isToken(String name) {
-        for (char c : name.toCharArray()) {
-            if (c <= ' ' || c >= 127 || "()<>@,;:\\\"/[]?={}".indexOf(c) >= 0) {
-                return false;
-            }
+    /** Refuses a value of a header that the HTTP layer parses, when it would not parse there. */
+    private static void checkValue(String lower, String name, String value) {
+        String problem = switch (lower) {
+            case "content-type" -> HeaderValues.mediaTypeProblem(value);
+            case "location", "content-location" -> HeaderValues.uriProblem(value);
+            default -> null;
+        };
+        if (problem != null) {
+            throw new InvalidHandlerOutputException("header " + name + " " + problem + ": " + abbreviate(value));
         }
-        return true;
     }
 
     private static String abbreviate(String text) {

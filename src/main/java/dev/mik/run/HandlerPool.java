@@ -120,16 +120,17 @@ public class HandlerPool {
             return 0;
         });
         compiler = new BoundedExecutor(executor, Math.max(1, Runtime.getRuntime().availableProcessors()));
+        deadlines = new Watchdog<>("Handler deadline watchdog", LOG, scheduler,
+                deadline -> deadline.poll(System.nanoTime()));
         catalog = new ModuleCatalog(memory, compiler, config::moduleCompileTimeoutMs,
-                version -> runs.refillLater(version, config.handlerMemoryMaxBytes()), codeCache());
+                version -> runs.refillLater(version, config.handlerMemoryMaxBytes()), codeCache(),
+                new ModuleProbe(memory, deadlines, config::handlerTimeoutMs, config::handlerMemoryMaxBytes));
         // A task submitted to the managed executor has the container's context captured, which Payara 6 does with a
         // ServiceLoader scan of the class path on every submit: JFR put half of a warm /run/hello's CPU there. Threads
         // from the managed thread factory carry the application's context from their creation, once; they only make
         // instances ahead for modules slow to instantiate, so the pool only reuses idle threads.
         prepareThreads = new ThreadPoolExecutor(0, Integer.MAX_VALUE, PREPARE_THREAD_IDLE_SECONDS, TimeUnit.SECONDS,
                 new SynchronousQueue<>(), threadFactory);
-        deadlines = new Watchdog<>("Handler deadline watchdog", LOG, scheduler,
-                deadline -> deadline.poll(System.nanoTime()));
         runner = new HandlerRunner(deadlines);
         runs = new HandlerRuns(config, catalog, memory, runner, gate, pressure, metrics, prepareThreads);
         metrics.dropSeriesUnless(Metrics.Kind.HANDLER, module -> ModuleName.isValid(module)

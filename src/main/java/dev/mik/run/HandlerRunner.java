@@ -50,14 +50,15 @@ final class HandlerRunner {
 
     HandlerResponse run(ModuleVersion version, HandlerRequest request, long timeoutMs, long memoryMaxBytes,
                         long responseMaxBytes) {
-        var input = WagiEnvironment.of(request);
+        WagiRoute route = version.route(request);
+        var input = WagiEnvironment.of(request, route);
         RunDeadline deadline = new RunDeadline(timeoutMs);
         deadlines.watch(deadline);
         WagiOutput output = null;
         RuntimeException failed = null;
         boolean timedOut;
         try {
-            output = runGuest(version, input, memoryMaxBytes, responseMaxBytes);
+            output = runGuest(version, input, route.export(), memoryMaxBytes, responseMaxBytes);
         } catch (RuntimeException e) {
             failed = e;
         } finally {
@@ -83,10 +84,11 @@ final class HandlerRunner {
         }
     }
 
-    private WagiOutput runGuest(ModuleVersion version, WagiInput input, long memoryMaxBytes, long responseMaxBytes) {
+    private WagiOutput runGuest(ModuleVersion version, WagiInput input, String export, long memoryMaxBytes,
+                                long responseMaxBytes) {
         guestsRunning.incrementAndGet();
         try {
-            return runOnce(version, input, memoryMaxBytes, responseMaxBytes);
+            return runOnce(version, input, export, memoryMaxBytes, responseMaxBytes);
         } catch (OutOfMemoryError heapExhausted) {
             // runOnce's frame is gone, so the instance and its memory can already be collected
             LOG.warning(() -> "Handler " + version.name() + " met the JVM's heap limit; its run was stopped.");
@@ -96,12 +98,12 @@ final class HandlerRunner {
         }
     }
 
-    private static WagiOutput runOnce(ModuleVersion version, WagiInput input, long memoryMaxBytes,
+    private static WagiOutput runOnce(ModuleVersion version, WagiInput input, String export, long memoryMaxBytes,
                                       long responseMaxBytes) {
         PreparedInstance instance = version.take(memoryMaxBytes);
         boolean heapShort = false;
         try {
-            return instance.run(input, responseMaxBytes);
+            return instance.run(input, export, responseMaxBytes);
         } catch (OutOfMemoryError e) {
             heapShort = true;
             throw e;

@@ -56,13 +56,17 @@ public final class ModuleCatalog {
     private final LongSupplier compileTimeoutMs;
     private final Consumer<ModuleVersion> compiledVersions;
     private final CodeCache codeCache;
+    private final ModuleProbe probe;
 
     private record Failure(FileStamp stamp, ProblemException problem) {
     }
 
+    private static final String REASON = "reason";
+    private static final String MEMORY_REASON = "memory";
+
     /** Compiles on the calling thread, without a time limit: for tests of what a version does. */
-    public ModuleCatalog(HandlerMemory memory) {
-        this(memory, Runnable::run, () -> Long.MAX_VALUE, version -> { }, null);
+    public ModuleCatalog(HandlerMemory memory, ModuleProbe probe) {
+        this(memory, Runnable::run, () -> Long.MAX_VALUE, version -> { }, null, probe);
     }
 
     /**
@@ -71,10 +75,12 @@ public final class ModuleCatalog {
      * @param compileTimeoutMs how long one compilation may take ({@code mik.module.compile-timeout-ms})
      * @param compiledVersions told about every version that starts serving compiled code (to prepare instances)
      * @param codeCache        where compiled classes are kept across restarts; null keeps none
+     * @param probe            tries each new file version once (instantiation, {@code _routes}) before it serves
      */
     public ModuleCatalog(HandlerMemory memory, Executor compiler, LongSupplier compileTimeoutMs,
-                         Consumer<ModuleVersion> compiledVersions, CodeCache codeCache) {
+                         Consumer<ModuleVersion> compiledVersions, CodeCache codeCache, ModuleProbe probe) {
         this.memory = memory;
+        this.probe = probe;
         this.compiler = compiler;
         this.compileTimeoutMs = compileTimeoutMs;
         this.compiledVersions = compiledVersions;
@@ -139,9 +145,14 @@ public final class ModuleCatalog {
             PreparedInstance.initialBytes(version.compiled(), memoryMaxBytes);
             return version;
         } catch (MemoryLimitException tooLarge) {
-            throw new ProblemException(ProblemType.MODULE_INVALID, "Module '" + version.name() + "' cannot be run: "
-                    + tooLarge.getMessage() + ".", null, Map.of("reason", "memory"));
+            throw tooLarge(version.name(), tooLarge);
         }
+    }
+
+    /** Module {@code name} does not fit the memory cap: not remembered, since the cap can change. */
+    static ProblemException tooLarge(ModuleName name, MemoryLimitException tooLarge) {
+        return new ProblemException(ProblemType.MODULE_INVALID, "Module '" + name + "' cannot be run: "
+                + tooLarge.getMessage() + ".", null, Map.of(REASON, MEMORY_REASON));
     }
 
     private ModuleVersion load(Path dir, ModuleName name, long maxModuleBytes) {
@@ -165,18 +176,23 @@ public final class ModuleCatalog {
                 throw failed.problem();
             }
             CompiledModule module;
+            WagiRoutes routes;
             try {
                 module = read(file, name, stamp, maxModuleBytes);
+                routes = probe.probe(name, module);
             } catch (ProblemException problem) {
-                if (problem.type() == ProblemType.MODULE_INVALID) {
+                if (problem.type() == ProblemType.MODULE_INVALID
+                        && !MEMORY_REASON.equals(problem.extensions().get(REASON))) {
                     failures.put(name.value(), new Failure(stamp, problem));
+                    LOG.warning(() -> "Module " + name + " cannot be served until its file changes: "
+                            + problem.getMessage());
                 }
                 throw problem;
             }
             failures.remove(name.value());
             if (module.compiled()) {
                 changing.remove(name.value());
-                return install(name, stamp, module);
+                return install(name, stamp, module, routes);
             }
             CompletableFuture<CompiledModule> job = compileInBackground(name, module);
             ModuleVersion serving;
@@ -184,9 +200,9 @@ public final class ModuleCatalog {
                 changing.put(name.value(), stamp); // the previous version serves until the new one is compiled
                 serving = known;
             } else {
-                serving = install(name, stamp, module);
+                serving = install(name, stamp, module, routes);
             }
-            job.whenComplete((compiled, failure) -> promote(name, stamp, compiled, failure));
+            job.whenComplete((compiled, failure) -> promote(name, stamp, routes, compiled, failure));
             if (job.isDone()) { // compiled on this thread, or found finished
                 ModuleVersion latest = current.get(name.value());
                 if (latest != null && latest.stamp().equals(stamp)) {
@@ -206,8 +222,8 @@ public final class ModuleCatalog {
     }
 
     /** Makes {@code module} the version that serves {@code name}; caller holds the name's lock. */
-    private ModuleVersion install(ModuleName name, FileStamp stamp, CompiledModule module) {
-        ModuleVersion loaded = new ModuleVersion(name, stamp, module, memory);
+    private ModuleVersion install(ModuleName name, FileStamp stamp, CompiledModule module, WagiRoutes routes) {
+        ModuleVersion loaded = new ModuleVersion(name, stamp, module, routes, memory);
         ModuleVersion replaced = current.put(name.value(), loaded);
         String how = module.compiled() ? "compiled" : "on the interpreter until its compilation is done";
         if (replaced != null) {
@@ -228,7 +244,8 @@ public final class ModuleCatalog {
     }
 
     /** The compilation of {@code name}'s file version {@code stamp} ended: its compiled version takes over. */
-    private void promote(ModuleName name, FileStamp stamp, CompiledModule compiled, Throwable failure) {
+    private void promote(ModuleName name, FileStamp stamp, WagiRoutes routes, CompiledModule compiled,
+                         Throwable failure) {
         synchronized (lockOf(name)) {
             ModuleVersion serving = current.get(name.value());
             boolean changed = stamp.equals(changing.get(name.value()));
@@ -238,7 +255,7 @@ public final class ModuleCatalog {
             }
             changing.remove(name.value());
             if (failure == null) {
-                install(name, stamp, compiled);
+                install(name, stamp, compiled, routes);
                 return;
             }
             ProblemException problem = failure instanceof ProblemException known ? known

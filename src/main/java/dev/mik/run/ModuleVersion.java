@@ -2,6 +2,8 @@ package dev.mik.run;
 
 import dev.mik.files.FileStamp;
 import dev.mik.memory.MemoryPool;
+import dev.mik.problem.ProblemException;
+import dev.mik.problem.ProblemType;
 import dev.mik.wasm.CompiledModule;
 import dev.mik.wasm.MemoryLimitException;
 import dev.mik.wasm.PreparedInstance;
@@ -27,6 +29,7 @@ public final class ModuleVersion {
     private final ModuleName name;
     private final FileStamp stamp;
     private final CompiledModule compiled;
+    private final WagiRoutes routes;
     private final HandlerMemory memory;
     private final CircuitBreaker breaker = new CircuitBreaker(System::currentTimeMillis);
     private final ConcurrentLinkedQueue<Ready> ready = new ConcurrentLinkedQueue<>();
@@ -40,10 +43,11 @@ public final class ModuleVersion {
     private record Ready(PreparedInstance instance, long bytes) {
     }
 
-    ModuleVersion(ModuleName name, FileStamp stamp, CompiledModule compiled, HandlerMemory memory) {
+    ModuleVersion(ModuleName name, FileStamp stamp, CompiledModule compiled, WagiRoutes routes, HandlerMemory memory) {
         this.name = name;
         this.stamp = stamp;
         this.compiled = compiled;
+        this.routes = routes;
         this.memory = memory;
     }
 
@@ -61,6 +65,23 @@ public final class ModuleVersion {
 
     public CircuitBreaker breaker() {
         return breaker;
+    }
+
+    /** The routes this version answers, read from its {@code _routes} when it was loaded. */
+    public WagiRoutes routes() {
+        return routes;
+    }
+
+    /**
+     * The route that answers {@code request}.
+     *
+     * @throws ProblemException 404 {@code not-found} when the module declares routes and none matches
+     */
+    public WagiRoute route(HandlerRequest request) {
+        return routes.match(request.rawPathInfo()).orElseThrow(() -> new ProblemException(ProblemType.NOT_FOUND,
+                "Module '" + name + "' has no route for this path; its _routes declares "
+                        + routes.routes().stream().map(WagiRoute::text).filter(text -> !text.isEmpty()).toList()
+                        + "."));
     }
 
     /**

@@ -5,11 +5,11 @@ import dev.mik.http.HttpRequests;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.core.Response;
 
 import java.io.InputStream;
-import java.net.URI;
 import java.util.Map;
 
 /** {@code ANY /run/{module}[/{path…}]}: runs {@code <mik.handlers.dir>/<module>.wasm} under the WAGI contract. */
@@ -37,15 +37,29 @@ public class RunResource extends AnyMethodResource {
     }
 
     private HandlerRequest request(Call call, ModuleName name, byte[] body) {
-        String rawPath = call.uri().getPathParameters(false).getFirst("path");
-        String rawPathInfo = rawPath == null || rawPath.isEmpty() ? "/" : rawPath;
-        URI requestUri = call.uri().getRequestUri();
-        String query = requestUri.getRawQuery();
-        String scriptName = call.servlet().getContextPath() + "/run/" + name.value();
-        return new HandlerRequest(name, call.method(), HttpRequests.decodePath(rawPathInfo), rawPathInfo,
-                query == null ? "" : query, HttpRequests.headers(call.headers()), body, scriptName,
-                requestUri.toString(), call.serverInfo(), correlation.requestId(),
-                correlation.trace().traceparent());
+        HttpServletRequest servlet = call.servlet();
+        String scriptName = servlet.getContextPath() + "/run/" + name.value();
+        String rawPathInfo = rawPathInfo(call, scriptName);
+        // the servlet's query is the bytes as received; JAX-RS's request URI re-encodes what is not a valid escape
+        String query = servlet.getQueryString() == null ? "" : servlet.getQueryString();
+        String fullUrl = servlet.getRequestURL() + (query.isEmpty() ? "" : "?" + query);
+        return new HandlerRequest(name, call.method(), HttpRequests.decodePath(rawPathInfo), rawPathInfo, query,
+                HttpRequests.headers(call.headers()), body, scriptName, fullUrl, call.serverInfo(),
+                correlation.requestId(), correlation.trace().traceparent());
+    }
+
+    /**
+     * The path after {@code /run/<module>} as received ({@code ""} when there is none): from the servlet's request
+     * URI when it starts with {@code scriptName} as written, else (an encoded module name, a normalised path) from
+     * JAX-RS's matching, which re-encodes what is not a valid escape.
+     */
+    private static String rawPathInfo(Call call, String scriptName) {
+        String uri = call.servlet().getRequestURI();
+        if (uri.startsWith(scriptName) && (uri.length() == scriptName.length() || uri.charAt(scriptName.length()) == '/')) {
+            return uri.substring(scriptName.length());
+        }
+        String matched = call.uri().getPathParameters(false).getFirst("path");
+        return matched == null ? "" : matched;
     }
 
     /** A handler's response as the HTTP response: its status, its headers in order, its body. */

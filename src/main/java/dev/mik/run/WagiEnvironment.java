@@ -12,6 +12,10 @@ import java.util.Map;
  * Builds exactly what the WAGI contract gives a handler: the CGI/1.1 and WAGI variables, {@code HTTP_*} for each
  * request header, the module name and query parameters as arguments, and the body. Nothing of the host's own
  * environment is included.
+ *
+ * <p>The path variables follow WAGI for a module mounted at {@code <context>/run/<module>}: {@code SCRIPT_NAME} is
+ * the mount plus the matched route's path, {@code X_MATCHED_ROUTE} the same with {@code /...} after a prefix route,
+ * and {@code PATH_INFO} what follows the route: empty when nothing does, {@code /} only for a trailing slash.
  */
 public final class WagiEnvironment {
 
@@ -20,13 +24,16 @@ public final class WagiEnvironment {
     private WagiEnvironment() {
     }
 
-    public static WagiInput of(HandlerRequest request) {
+    /** The input of {@code request} as {@code route} (one of its module's routes, matching it) answers it. */
+    public static WagiInput of(HandlerRequest request, WagiRoute route) {
+        String rawPathInfo = route.rest(request.rawPathInfo());
+        String pathInfo = HttpRequests.decodePath(rawPathInfo);
         Map<String, String> env = new LinkedHashMap<>();
         env.put("REQUEST_METHOD", request.method());
-        env.put("SCRIPT_NAME", request.scriptName());
-        env.put("PATH_INFO", request.pathInfo());
-        env.put("X_RAW_PATH_INFO", request.rawPathInfo());
-        env.put("PATH_TRANSLATED", request.pathInfo());
+        env.put("SCRIPT_NAME", request.scriptName() + route.path());
+        env.put("PATH_INFO", pathInfo);
+        env.put("X_RAW_PATH_INFO", rawPathInfo);
+        env.put("PATH_TRANSLATED", pathInfo);
         env.put("QUERY_STRING", request.query());
         env.put("CONTENT_TYPE", headerValue(request.headers(), "Content-Type"));
         env.put("CONTENT_LENGTH", Integer.toString(request.body().length));
@@ -37,7 +44,7 @@ public final class WagiEnvironment {
         env.put("GATEWAY_INTERFACE", "CGI/1.1");
         env.put("REMOTE_ADDR", request.server().remoteAddr());
         env.put("X_FULL_URL", request.fullUrl());
-        env.put("X_MATCHED_ROUTE", request.scriptName() + "/...");
+        env.put("X_MATCHED_ROUTE", request.scriptName() + route.text());
         request.headers().forEach((name, value) -> {
             if (!name.equalsIgnoreCase("Content-Type") && !name.equalsIgnoreCase("Content-Length")) {
                 env.put(cgiName(name), value);

@@ -64,14 +64,24 @@ final class HandlerFixtures {
         }
         try {
             return new ModuleVersion(new ModuleName(fixture), FileStamp.of(file),
-                    ModuleCompiler.compile(Files.readAllBytes(file)), memory);
+                    ModuleCompiler.compile(Files.readAllBytes(file)), WagiRoutes.WHOLE_MODULE, memory);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
+    /** Tries each version as the pool does, with a 64 MiB cap and a 10 s limit. */
+    static ModuleProbe probe(HandlerMemory memory) {
+        return probe(memory, 10_000);
+    }
+
+    /** Tries each version as the pool does, with a 64 MiB cap and a limit of {@code timeoutMs}. */
+    static ModuleProbe probe(HandlerMemory memory, long timeoutMs) {
+        return new ModuleProbe(memory, DEADLINES, () -> timeoutMs, () -> 64L * 1024 * 1024);
+    }
+
     static HandlerRequest get(String module, String query) {
-        return new HandlerRequest(new ModuleName(module), "GET", "/", "/", query, Map.of(), new byte[0],
+        return new HandlerRequest(new ModuleName(module), "GET", "", "", query, Map.of(), new byte[0],
                 "/run/" + module, "http://localhost/run/" + module, new ServerInfo("localhost", 80, "HTTP/1.1",
                 "127.0.0.1"), "test-request", "00-00000000000000000000000000000001-0000000000000001-01");
     }

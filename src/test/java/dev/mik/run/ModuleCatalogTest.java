@@ -34,7 +34,8 @@ class ModuleCatalogTest {
     @TempDir
     Path dir;
 
-    private final ModuleCatalog catalog = new ModuleCatalog(HandlerFixtures.memory(new MemoryPool(1L << 30)));
+    private final HandlerMemory memory = HandlerFixtures.memory(new MemoryPool(1L << 30));
+    private final ModuleCatalog catalog = new ModuleCatalog(memory, HandlerFixtures.probe(memory));
 
     @Test
     void aDeletedModuleIsReleasedByTheSweepWithoutARequest() throws Exception {
@@ -90,8 +91,9 @@ class ModuleCatalogTest {
 
     private final Deferred compiler = new Deferred();
     private final List<ModuleVersion> compiledVersions = new ArrayList<>();
-    private final ModuleCatalog background = new ModuleCatalog(HandlerFixtures.memory(new MemoryPool(1L << 30)),
-            compiler, () -> 60_000, compiledVersions::add, null);
+    private final HandlerMemory backgroundMemory = HandlerFixtures.memory(new MemoryPool(1L << 30));
+    private final ModuleCatalog background = new ModuleCatalog(backgroundMemory, compiler, () -> 60_000,
+            compiledVersions::add, null, HandlerFixtures.probe(backgroundMemory));
 
     private static void install(Path source, Path target) throws Exception {
         Path staging = target.resolveSibling("." + target.getFileName() + ".tmp");
@@ -140,8 +142,9 @@ class ModuleCatalogTest {
 
     @Test
     void aCompilationOverItsTimeIsRefusedNamingTheLimitAndRememberedUntilTheFileChanges() throws Exception {
-        ModuleCatalog slow = new ModuleCatalog(HandlerFixtures.memory(new MemoryPool(1L << 30)), compiler, () -> 50,
-                version -> { }, null);
+        HandlerMemory slowMemory = HandlerFixtures.memory(new MemoryPool(1L << 30));
+        ModuleCatalog slow = new ModuleCatalog(slowMemory, compiler, () -> 50, version -> { }, null,
+                HandlerFixtures.probe(slowMemory));
         install(Path.of("handlers/hello.wasm"), dir.resolve("hello.wasm"));
         ModuleName hello = new ModuleName("hello");
         assertFalse(slow.resolve(dir, hello, MAX_BYTES, MEMORY_MAX).compiled().compiled());
