@@ -2,6 +2,9 @@
 # Rebuilds every WebAssembly module in the repository; the one command for handlers and fixtures:
 #   handlers/*.c       -> handlers/<name>.wasm        (C, wasi-libc, 64 MiB memory ceiling)
 #   handlers/*.rs      -> handlers/<name>.wasm        (Rust std, wasm32-wasi)
+#   handlers/conformance/*.c, *.rs -> handlers/conformance/<name>.wasm
+#                                                     (the conformance kit: one handler per clause of
+#                                                      the handler contract; same flags as handlers/)
 #   src/test/wasm/*.c  -> src/test/wasm/<name>.wasm   (test fixtures, 256 MiB ceiling so the
 #                                                      memory hog meets the host's cap first)
 #   src/test/wasm/*.wat -> src/test/wasm/<name>.wasm  (hand-written fixtures for what C cannot express,
@@ -24,8 +27,8 @@ die() {
     exit 1
 }
 
-C_SOURCES=(handlers/*.c src/test/wasm/*.c)
-RS_SOURCES=(handlers/*.rs)
+C_SOURCES=(handlers/*.c handlers/conformance/*.c src/test/wasm/*.c)
+RS_SOURCES=(handlers/*.rs handlers/conformance/*.rs)
 WAT_SOURCES=(src/test/wasm/*.wat)
 
 # --- toolchain checks: fail early with the install line instead of a cryptic linker error ---

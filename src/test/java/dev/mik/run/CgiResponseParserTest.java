@@ -59,4 +59,28 @@ class CgiResponseParserTest {
     void outputThatIsNotACgiResponseIsRejected(String output) {
         assertThrows(InvalidHandlerOutputException.class, () -> parse(output));
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"Content-Type: text/plain\nContent-Type: text/html\n\nx",
+            "Content-Type: text/plain\ncontent-type: text/plain\n\nx", "Location: /a\nLocation: /b\n\n",
+            "Status: 200\nStatus: 201\nContent-Type: text/plain\n\nx",
+            "Content-Type: text/plain\nETag: \"a\"\nEtag: \"b\"\n\nx"})
+    void aSingleValuedHeaderGivenTwiceIsInvalid(String output) {
+        var refused = assertThrows(InvalidHandlerOutputException.class, () -> parse(output));
+        org.junit.jupiter.api.Assertions.assertTrue(refused.getMessage().contains("twice"), refused::getMessage);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"Content-Type: ///\n\nx", "Content-Type: text/plain; charset=\"utf-8\n\nx",
+            "Location: /a b\n\n", "Location: http://[::1\n\n", "Content-Type: text/plain\nContent-Location: %zz\n\nx"})
+    void aMediaTypeOrUriTheHttpLayerCouldNotParseIsInvalid(String output) {
+        assertThrows(InvalidHandlerOutputException.class, () -> parse(output));
+    }
+
+    @Test
+    void listHeadersMayRepeatAndKeepTheirOrder() {
+        HandlerResponse response = parse("Content-Type: text/plain\nSet-Cookie: a=1\nSet-Cookie: b=2\n\nx");
+        assertEquals(java.util.List.of("a=1", "b=2"), response.headers().stream()
+                .filter(header -> header.getKey().equals("Set-Cookie")).map(java.util.Map.Entry::getValue).toList());
+    }
 }
