@@ -20,7 +20,7 @@ use std::io::{self, Read, Write};
 
 pub struct Request {
     pub method: String,
-    /// PATH_INFO: the path after /run/<module>, "/" when there is none.
+    /// PATH_INFO: the path after /run/<module>; the host gives "" when there is none, read here as "/".
     pub path: String,
     pub body: Vec<u8>,
 }
