@@ -4,7 +4,6 @@ import dev.mik.http.ServerInfo;
 import dev.mik.memory.MemoryPool;
 import dev.mik.problem.ProblemException;
 import dev.mik.problem.ProblemType;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -15,8 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -34,13 +31,7 @@ class ModuleProbeTest {
 
     private final MemoryPool pool = new MemoryPool(1L << 30);
     private final HandlerMemory memory = HandlerFixtures.memory(pool);
-    private final ModuleCatalog catalog = new ModuleCatalog(memory);
-    private final ExecutorService threads = Executors.newCachedThreadPool();
-
-    @AfterEach
-    void stop() {
-        threads.shutdownNow();
-    }
+    private final ModuleCatalog catalog = new ModuleCatalog(memory, HandlerFixtures.probe(memory));
 
     private ModuleVersion load(Path wasm, String module) throws Exception {
         Files.copy(wasm, dir.resolve(module + ".wasm"));
@@ -54,7 +45,7 @@ class ModuleProbeTest {
                 new byte[0], "/ctx/run/" + module, "http://localhost/ctx/run/" + module + rawPath,
                 new ServerInfo("localhost", 80, "HTTP/1.1", "127.0.0.1"), "test-request", "00-"
                 + "00000000000000000000000000000001-0000000000000001-01");
-        String body = new String(new HandlerRunner(threads).run(version, request, 20_000, MEMORY_MAX, 1 << 20).body(),
+        String body = new String(HandlerFixtures.runner().run(version, request, 20_000, MEMORY_MAX, 1 << 20).body(),
                 StandardCharsets.UTF_8);
         Map<String, String> answer = new LinkedHashMap<>();
         String[] lines = body.split("\n");
@@ -140,8 +131,7 @@ class ModuleProbeTest {
 
     @Test
     void routesThatNeverReturnEndAtTheHandlerTimeoutAsModuleInvalid() throws Exception {
-        ModuleCatalog quick = new ModuleCatalog(memory, Runnable::run, () -> Long.MAX_VALUE, version -> { }, null,
-                new ModuleProbe(memory, threads, () -> 300, () -> MEMORY_MAX));
+        ModuleCatalog quick = new ModuleCatalog(memory, HandlerFixtures.probe(memory, 300));
         Files.copy(Path.of("src/test/wasm/routesloop.wasm"), dir.resolve("routesloop.wasm"));
         long started = System.nanoTime();
         var refused = assertThrows(ProblemException.class,
