@@ -55,7 +55,8 @@ public class RunResource extends AnyMethodResource {
      */
     private static String rawPathInfo(Call call, String scriptName) {
         String uri = call.servlet().getRequestURI();
-        if (uri.startsWith(scriptName) && (uri.length() == scriptName.length() || uri.charAt(scriptName.length()) == '/')) {
+        if (uri.startsWith(scriptName)
+                && (uri.length() == scriptName.length() || uri.charAt(scriptName.length()) == '/')) {
             return uri.substring(scriptName.length());
         }
         String matched = call.uri().getPathParameters(false).getFirst("path");
