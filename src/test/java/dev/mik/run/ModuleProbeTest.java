@@ -13,9 +13,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -127,6 +134,40 @@ class ModuleProbeTest {
         assertSame(refused, assertThrows(ProblemException.class,
                 () -> catalog.resolve(dir, name, MAX_BYTES, MEMORY_MAX)), "remembered until the file changes");
         assertEquals(0, pool.inUse(), "the probe's instance gave its memory back");
+    }
+
+    @Test
+    void anUninstantiableModuleIsLoggedOncePerFileVersionWithoutAStackTrace() throws Exception {
+        List<LogRecord> records = new CopyOnWriteArrayList<>();
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                records.add(record);
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Logger log = Logger.getLogger(ModuleCatalog.class.getName());
+        log.addHandler(capture);
+        try {
+            Files.copy(Path.of("src/test/wasm/trapstart.wasm"), dir.resolve("bad.wasm"));
+            for (int i = 0; i < 5; i++) {
+                assertThrows(ProblemException.class,
+                        () -> catalog.resolve(dir, new ModuleName("bad"), MAX_BYTES, MEMORY_MAX));
+            }
+            List<LogRecord> aboutIt = records.stream().filter(r -> r.getMessage().contains("'bad'")).toList();
+            assertEquals(1, aboutIt.size(), records::toString);
+            assertEquals(Level.WARNING, aboutIt.get(0).getLevel());
+            assertNull(aboutIt.get(0).getThrown());
+        } finally {
+            log.removeHandler(capture);
+        }
     }
 
     @Test
