@@ -2,12 +2,16 @@ package dev.mik.run;
 
 import dev.mik.observability.Metrics;
 
+import java.util.List;
+
 /**
  * One module as {@code GET /_mik/handlers} shows it.
  *
  * @param compiled    whether its current file version runs compiled code (not yet loaded, still compiling, or
  *                    refused: false)
  * @param loadError   why its current file version was refused ({@code module-invalid}), or null
+ * @param routes      the routes its {@code _routes} declared ({@code <route> <export>}, in the order they are tried),
+ *                    or null when it declares none or is not loaded
  * @param breaker     its circuit: {@code CLOSED}, {@code OPEN} or {@code HALF_OPEN}; {@code CLOSED} before its first
  *                    load
  * @param p50AtMostMs latency percentiles since start as the upper bound of their histogram bucket; null before the
@@ -15,6 +19,6 @@ import dev.mik.observability.Metrics;
  * @param lastError   its latest failed run, or null
  */
 public record HandlerListing(String name, long size, String sha256, String lastModified, boolean compiled,
-                             String loadError, String breaker, long requests, Double p50AtMostMs, Double p99AtMostMs,
+                             String loadError, List<String> routes, String breaker, long requests, Double p50AtMostMs, Double p99AtMostMs,
                              Metrics.LastError lastError) {
 }

@@ -256,7 +256,9 @@ public class HandlerPool {
                 : status.version().breaker().state(config.breakerFailureThreshold()).name();
         Metrics.Summary runs = metrics.summary(Metrics.Kind.HANDLER, name.value());
         return new HandlerListing(name.value(), stamp.size(), digests.sha256(file, stamp), stamp.modified().toString(),
-                status.compiled(), status.loadError(), breaker, runs == null ? 0 : runs.requests(),
+                status.compiled(), status.loadError(),
+                status.version() == null ? null : status.version().routes().declared(), breaker,
+                runs == null ? 0 : runs.requests(),
                 runs == null ? null : runs.p50AtMostMs(), runs == null ? null : runs.p99AtMostMs(),
                 runs == null ? null : runs.lastError());
     }

@@ -41,6 +41,16 @@ public final class WagiRoutes {
         return longestFirst;
     }
 
+    /**
+     * The routes the module's {@code _routes} declared, as {@code <route> <export>} in the order they are tried, or
+     * null when it declares none (then everything below {@code /run/<module>} runs {@code _start}).
+     */
+    public List<String> declared() {
+        List<String> declared = longestFirst.stream().filter(route -> !route.path().isEmpty())
+                .map(route -> route.text() + " " + route.export()).toList();
+        return declared.isEmpty() ? null : declared;
+    }
+
     /** The route that answers {@code rawPath} (the raw path after {@code /run/<module>}), if any. */
     public Optional<WagiRoute> match(String rawPath) {
         for (WagiRoute route : longestFirst) {

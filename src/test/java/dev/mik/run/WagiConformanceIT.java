@@ -261,6 +261,18 @@ class WagiConformanceIT extends ServerTest {
     }
 
     @Test
+    void theDeclaredRoutesAreListedByDiscoveryInTheOrderTheyAreTried() {
+        http.get("run/routes");
+        JsonObject listed = http.get("_mik/handlers/routes").json();
+        assertEquals(List.of("/wildcard/deeper/... on_deeper", "/wildcard/... on_wildcard", "/exact on_exact",
+                        "/main _start"),
+                listed.getJsonArray("routes").getValuesAs(JsonString.class).stream().map(JsonString::getString)
+                        .toList(), listed::toString);
+        http.get("run/status");
+        assertTrue(http.get("_mik/handlers/status").json().isNull("routes"), "a module without _routes lists none");
+    }
+
+    @Test
     void routesInCWorkTheSameWay() {
         var hello = http.get("run/routesc/hello").body().split("\n");
         assertEquals("on_hello", hello[0]);
