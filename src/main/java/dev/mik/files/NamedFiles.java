@@ -24,4 +24,13 @@ public final class NamedFiles {
         names.sort(null);
         return names;
     }
+
+    /** Like {@link #in}, but empty when {@code dir} is missing or cannot be read: for listings that report, not act. */
+    public static List<String> inOrNone(Path dir, String suffix) {
+        try {
+            return Files.isDirectory(dir) ? in(dir, suffix) : List.of();
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
 }

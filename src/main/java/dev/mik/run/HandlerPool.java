@@ -222,14 +222,8 @@ public class HandlerPool {
     public List<HandlerListing> listing() {
         List<HandlerListing> listed = new ArrayList<>();
         Path dir = config.handlersDir();
-        List<String> names;
-        try {
-            names = Files.isDirectory(dir) ? NamedFiles.in(dir, ".wasm") : List.of();
-        } catch (IOException e) {
-            return listed;
-        }
         List<Path> files = new ArrayList<>();
-        for (String name : names) {
+        for (String name : NamedFiles.inOrNone(dir, ".wasm")) {
             HandlerListing one = ModuleName.isValid(name) ? describe(dir, new ModuleName(name)) : null;
             if (one != null) {
                 listed.add(one);

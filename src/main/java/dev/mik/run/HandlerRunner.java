@@ -52,21 +52,12 @@ final class HandlerRunner {
                         long responseMaxBytes) {
         WagiRoute route = version.route(request);
         var input = WagiEnvironment.of(request, route);
-        RunDeadline deadline = new RunDeadline(timeoutMs);
-        deadlines.watch(deadline);
-        WagiOutput output = null;
-        RuntimeException failed = null;
-        boolean timedOut;
-        try {
-            output = runGuest(version, input, route.export(), memoryMaxBytes, responseMaxBytes);
-        } catch (RuntimeException e) {
-            failed = e;
-        } finally {
-            deadlines.forget(deadline);
-            timedOut = deadline.end();
-        }
+        RunDeadline.Outcome<WagiOutput> outcome = RunDeadline.run(deadlines, timeoutMs,
+                () -> runGuest(version, input, route.export(), memoryMaxBytes, responseMaxBytes));
+        RuntimeException failed = outcome.failure();
+        WagiOutput output = outcome.value();
         if (failed != null) {
-            if (timedOut) {
+            if (outcome.timedOut()) {
                 LOG.warning(() -> "Handler " + request.module() + " timed out after " + timeoutMs + " ms [request "
                         + request.requestId() + "]; it was interrupted.");
                 throw new ProblemException(ProblemType.TIMEOUT, "Handler '" + request.module()

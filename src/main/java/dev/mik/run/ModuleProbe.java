@@ -75,23 +75,13 @@ final class ModuleProbe {
         } catch (MemoryLimitException tooLarge) {
             throw ModuleCatalog.tooLarge(name, tooLarge);
         }
-        RunDeadline deadline = new RunDeadline(limitMs);
-        deadlines.watch(deadline);
-        WagiRoutes routes = null;
-        RuntimeException failed = null;
-        boolean timedOut;
-        try {
-            routes = probeNow(name, module, bytes, memoryMax);
-        } catch (RuntimeException e) {
-            failed = e;
-        } finally {
-            deadlines.forget(deadline);
-            timedOut = deadline.end();
-        }
+        RunDeadline.Outcome<WagiRoutes> outcome = RunDeadline.run(deadlines, limitMs,
+                () -> probeNow(name, module, bytes, memoryMax));
+        RuntimeException failed = outcome.failure();
         if (failed == null) {
-            return routes; // one that finished just as its time ran out has its answer: it stands
+            return outcome.value(); // one that finished just as its time ran out has its answer: it stands
         }
-        if (timedOut) {
+        if (outcome.timedOut()) {
             throw invalid(name, "its instantiation and _routes did not finish within " + limitMs + " ms ("
                     + MikConfig.HANDLER_TIMEOUT_MS + ")");
         }

@@ -1,7 +1,10 @@
 package dev.mik.run;
 
+import dev.mik.watch.Watchdog;
+
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * The deadline of one handler run on the thread that runs it. The handlers' {@link dev.mik.watch.Watchdog} polls it
@@ -15,6 +18,31 @@ final class RunDeadline {
     private static final int INTERRUPTING = 1;
     private static final int INTERRUPTED = 2;
     private static final int ENDED = 3;
+
+    /** What a body run under a deadline came to: its value or its failure, and whether the deadline stopped it. */
+    record Outcome<T>(T value, RuntimeException failure, boolean timedOut) {
+    }
+
+    /**
+     * Runs {@code body} on this thread under a deadline {@code timeoutMs} from now, watched by {@code deadlines}; the
+     * thread comes back without an interrupt from it, whatever happened.
+     */
+    static <T> Outcome<T> run(Watchdog<RunDeadline> deadlines, long timeoutMs, Supplier<T> body) {
+        RunDeadline deadline = new RunDeadline(timeoutMs);
+        deadlines.watch(deadline);
+        T value = null;
+        RuntimeException failure = null;
+        boolean timedOut;
+        try {
+            value = body.get();
+        } catch (RuntimeException e) {
+            failure = e;
+        } finally {
+            deadlines.forget(deadline);
+            timedOut = deadline.end();
+        }
+        return new Outcome<>(value, failure, timedOut);
+    }
 
     private final Thread thread = Thread.currentThread();
     private final long deadlineNanos;

@@ -127,14 +127,8 @@ public class ScriptExecutor {
     public List<ScriptListing> listing() {
         List<ScriptListing> listed = new ArrayList<>();
         Path dir = config.scriptsDir();
-        List<String> names;
-        try {
-            names = Files.isDirectory(dir) ? NamedFiles.in(dir, ".js") : List.of();
-        } catch (IOException e) {
-            return listed;
-        }
         List<Path> files = new ArrayList<>();
-        for (String name : names) {
+        for (String name : NamedFiles.inOrNone(dir, ".js")) {
             if (!ModuleName.isValid(name)) {
                 continue;
             }
