@@ -182,7 +182,6 @@ public final class PreparedInstance {
     }
 
     /**
-<<<<<<< HEAD
      * Like {@link #release}, but the pages are left to the garbage collector instead of the page cache: for a run that
      * met the heap's limit, whose pages the heap needs back now. Idempotent, and nothing after {@link #release}.
      */
@@ -193,11 +192,8 @@ public final class PreparedInstance {
     }
 
     /**
-     * Runs the guest's {@code _start} once with {@code input}. A thread interrupt ends the guest with
-=======
      * Runs the guest's exported function {@code export} ({@code _start}, or a route's export, which takes no
      * parameters and returns nothing) once with {@code input}. A thread interrupt ends the guest with
->>>>>>> ff0211b (WAGI path variables as WAGI defines them (empty PATH_INFO at the module itself), raw QUERY_STRING from the servlet, _routes read once per module version by a load-time probe that also refuses uninstantiable modules as module-invalid, route dispatch to the longest matching export, and handler headers the HTTP layer cannot carry refused as invalid-output)
      * {@link ChicoryInterruptedException}, which is passed through untouched.
      */
     public WagiOutput run(WagiInput input, String export, long stdoutLimit) {
