@@ -72,16 +72,19 @@ public class Metrics {
 
     /**
      * Runs of one name since start: how many, and the latency at the 50th and 99th percentile as the upper bound of
-     * the histogram bucket it falls in (so "at most"); null when it has not run.
+     * the histogram bucket it falls in (so "at most"; null when unknown), and its latest failure (null when none).
      */
     public record Summary(long requests, Double p50AtMostMs, Double p99AtMostMs, LastError lastError) {
+
+        /** A name that has not run. */
+        public static final Summary NONE = new Summary(0, null, null, null);
     }
 
-    /** The {@link Summary} of {@code name}'s runs, or null when it has none. */
+    /** The {@link Summary} of {@code name}'s runs; {@link Summary#NONE} when it has none. */
     public Summary summary(Kind kind, String name) {
         Series s = series.get(new Key(kind, name));
         if (s == null) {
-            return null;
+            return Summary.NONE;
         }
         long[] counts = new long[BUCKETS.length + 1];
         long total = 0;
@@ -89,8 +92,8 @@ public class Metrics {
             counts[i] = s.buckets.get(i);
             total += counts[i];
         }
-        return total == 0 ? null : new Summary(total, atMostMs(counts, total, 0.50), atMostMs(counts, total, 0.99),
-                s.lastError);
+        return total == 0 ? new Summary(0, null, null, s.lastError)
+                : new Summary(total, atMostMs(counts, total, 0.50), atMostMs(counts, total, 0.99), s.lastError);
     }
 
     /**

@@ -29,7 +29,6 @@ import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.inject.Inject;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -133,8 +132,8 @@ public class HandlerPool {
                 new SynchronousQueue<>(), threadFactory);
         runner = new HandlerRunner(deadlines);
         runs = new HandlerRuns(config, catalog, memory, runner, gate, pressure, metrics, prepareThreads);
-        metrics.dropSeriesUnless(Metrics.Kind.HANDLER, module -> ModuleName.isValid(module)
-                && Files.isRegularFile(config.handlersDir().resolve(new ModuleName(module).fileName())));
+        metrics.dropSeriesUnless(Metrics.Kind.HANDLER,
+                module -> ModuleName.isDeployedIn(config.handlersDir(), module, ".wasm"));
         metrics.gauge("mik_handlers_in_flight", gate::inFlight);
         metrics.gauge("mik_handler_threads_busy", runner::guestsRunning);
         metrics.gauge("mik_modules_loaded", catalog::size);
@@ -252,9 +251,7 @@ public class HandlerPool {
         return new HandlerListing(name.value(), stamp.size(), digests.sha256(file, stamp), stamp.modified().toString(),
                 status.compiled(), status.loadError(),
                 status.version() == null ? null : status.version().routes().declared(), breaker,
-                runs == null ? 0 : runs.requests(),
-                runs == null ? null : runs.p50AtMostMs(), runs == null ? null : runs.p99AtMostMs(),
-                runs == null ? null : runs.lastError());
+                runs.requests(), runs.p50AtMostMs(), runs.p99AtMostMs(), runs.lastError());
     }
 
     /** Whether module {@code name} runs compiled code (not the interpreter, nor a previous version). */

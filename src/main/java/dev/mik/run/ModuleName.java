@@ -3,6 +3,8 @@ package dev.mik.run;
 import dev.mik.problem.ProblemException;
 import dev.mik.problem.ProblemType;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.regex.Pattern;
 
 /**
@@ -28,6 +30,14 @@ public record ModuleName(String value) {
 
     public String fileName() {
         return value + ".wasm";
+    }
+
+    /**
+     * Whether {@code dir} has a regular file {@code <name><suffix>} for a valid {@code name}: whether a module (or,
+     * with {@code .js}, a script) of that name is deployed. An invalid name never touches the file system.
+     */
+    public static boolean isDeployedIn(Path dir, String name, String suffix) {
+        return isValid(name) && Files.isRegularFile(dir.resolve(name + suffix));
     }
 
     @Override

@@ -91,8 +91,8 @@ public class ScriptExecutor {
         sandbox = new ScriptSandbox(scheduler);
         repository = new ScriptRepository(sandbox, new BoundedExecutor(executor, 1), this::moduleExists);
         metrics.gauge("mik_scripts_in_flight", running::get);
-        metrics.dropSeriesUnless(Metrics.Kind.SCRIPT, script -> ModuleName.isValid(script)
-                && Files.isRegularFile(config.scriptsDir().resolve(new ScriptName(script).fileName())));
+        metrics.dropSeriesUnless(Metrics.Kind.SCRIPT,
+                script -> ModuleName.isDeployedIn(config.scriptsDir(), script, ".js"));
         pressure.addShedder(this::shedHeaviestScripts);
     }
 
@@ -145,15 +145,14 @@ public class ScriptExecutor {
                     .map(module -> new ScriptListing.Target(module, moduleExists(module))).toList();
             listed.add(new ScriptListing(name, stamp.size(), digests.sha256(file, stamp), stamp.modified().toString(),
                     status != null && status.compiled(), status == null ? null : status.compileError(), targets,
-                    runs == null ? 0 : runs.requests(), runs == null ? null : runs.p50AtMostMs(),
-                    runs == null ? null : runs.p99AtMostMs(), runs == null ? null : runs.lastError()));
+                    runs.requests(), runs.p50AtMostMs(), runs.p99AtMostMs(), runs.lastError()));
         }
         digests.retainOnly(files);
         return listed;
     }
 
     private boolean moduleExists(String module) {
-        return ModuleName.isValid(module) && Files.isRegularFile(config.handlersDir().resolve(module + ".wasm"));
+        return ModuleName.isDeployedIn(config.handlersDir(), module, ".wasm");
     }
 
     /**
