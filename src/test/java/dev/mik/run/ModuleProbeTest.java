@@ -4,6 +4,7 @@ import dev.mik.http.ServerInfo;
 import dev.mik.memory.MemoryPool;
 import dev.mik.problem.ProblemException;
 import dev.mik.problem.ProblemType;
+import dev.mik.testing.LogCapture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -14,11 +15,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -138,35 +136,17 @@ class ModuleProbeTest {
 
     @Test
     void anUninstantiableModuleIsLoggedOncePerFileVersionWithoutAStackTrace() throws Exception {
-        List<LogRecord> records = new CopyOnWriteArrayList<>();
-        Handler capture = new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                records.add(record);
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        Logger log = Logger.getLogger(ModuleCatalog.class.getName());
-        log.addHandler(capture);
-        try {
+        try (LogCapture capture = LogCapture.of(ModuleCatalog.class)) {
             Files.copy(Path.of("src/test/wasm/trapstart.wasm"), dir.resolve("bad.wasm"));
             for (int i = 0; i < 5; i++) {
                 assertThrows(ProblemException.class,
                         () -> catalog.resolve(dir, new ModuleName("bad"), MAX_BYTES, MEMORY_MAX));
             }
+            List<LogRecord> records = capture.records();
             List<LogRecord> aboutIt = records.stream().filter(r -> r.getMessage().contains("'bad'")).toList();
             assertEquals(1, aboutIt.size(), records::toString);
             assertEquals(Level.WARNING, aboutIt.get(0).getLevel());
             assertNull(aboutIt.get(0).getThrown());
-        } finally {
-            log.removeHandler(capture);
         }
     }
 

@@ -10,19 +10,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mik.problem.ProblemException;
 import dev.mik.problem.ProblemResponses;
+import dev.mik.testing.LogCapture;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
-import java.util.logging.Handler;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -242,25 +240,8 @@ class ReviewFindingsTest {
             thread.setDaemon(true);
             return thread;
         });
-        Logger logger = Logger.getLogger(GuardWatchdog.class.getName());
-        List<LogRecord> records = new CopyOnWriteArrayList<>();
-        Handler handler = new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                records.add(record);
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        logger.addHandler(handler);
-        boolean toParent = logger.getUseParentHandlers();
-        logger.setUseParentHandlers(false);
+        LogCapture capture = LogCapture.silencing(GuardWatchdog.class);
+        List<LogRecord> records = capture.records();
         RunGuard failing = guard(60_000);
         AtomicInteger failures = new AtomicInteger();
         try (GuardWatchdog watchdog = new GuardWatchdog(scheduler, guard -> {
@@ -280,8 +261,7 @@ class ReviewFindingsTest {
             assertEquals(AbortReason.TIMEOUT, late.tripped());
             assertTrue(watchdog.polling());
         } finally {
-            logger.removeHandler(handler);
-            logger.setUseParentHandlers(toParent);
+            capture.close();
             scheduler.shutdownNow();
         }
         assertEquals(1, records.size(), "one log record per kind of failure");
