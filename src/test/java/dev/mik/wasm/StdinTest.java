@@ -27,6 +27,59 @@ class StdinTest {
      * sizes (empty, small, the 64 KiB WAGI modules offer) until the end: after every call, the count and the whole
      * memory equal what Chicory's own {@code fd_read} leaves.
      */
+    /**
+     * A hostile guest's calls: iovec arrays and buffers anywhere (past the memory's end included), lengths up to
+     * 2^32 - 1, counts up to 2^31 - 1. Whatever Chicory's own {@code fd_read} serves, ours serves the same, byte for
+     * byte, and ours never refuses (traps) a call Chicory serves. Chicory refuses some calls ours serves: a buffer
+     * length of 2^31 or more (WASI's unsigned size, which Chicory makes a negative array size) and an empty buffer at
+     * an address outside the memory (Chicory checks the address of a write of nothing). Ours writes nothing there
+     * that a buffer inside the memory does not hold: every write goes through the memory's own bounds check.
+     */
+    @Test
+    void hostileBuffersAreRefusedOrServedExactlyAsChicorysOwn() {
+        Random random = new Random(SEED + 1);
+        int size = PAGES * 65_536;
+        for (int round = 0; round < 1_000; round++) {
+            byte[] body = new byte[random.nextInt(300)];
+            random.nextBytes(body);
+            Memory theirs = new ByteArrayMemory(new MemoryLimits(PAGES, PAGES));
+            Memory ours = new ByteArrayMemory(new MemoryLimits(PAGES, PAGES));
+            int count = random.nextInt(4) == 0 ? random.nextInt(Integer.MAX_VALUE) : random.nextInt(5);
+            int iovecs = random.nextInt(3) == 0 ? random.nextInt() : random.nextInt(size);
+            int readAt = random.nextInt(3) == 0 ? random.nextInt() : random.nextInt(size);
+            for (int i = 0; i < Math.min(count, 4); i++) {
+                int at = iovecs + i * 8;
+                if (at >= 0 && at <= size - 8) {
+                    int buffer = random.nextInt(3) == 0 ? random.nextInt() : random.nextInt(size);
+                    int length = random.nextInt(3) == 0 ? random.nextInt() : random.nextInt(400);
+                    for (Memory memory : new Memory[] {theirs, ours}) {
+                        memory.writeI32(at, buffer);
+                        memory.writeI32(at + 4, length);
+                    }
+                }
+            }
+            String theirOutcome;
+            try (WasiPreview1 chicory = WasiPreview1.builder().withLogger(new com.dylibso.chicory.log.SystemLogger())
+                    .withOptions(WasiOptions.builder().withStdin(new ByteArrayInputStream(body)).build()).build()) {
+                theirOutcome = outcome(() -> chicory.fdRead(theirs, 0, iovecs, count, readAt));
+            }
+            String ourOutcome = outcome(() -> (int) new Stdin(body).fdRead(ours, iovecs, count, readAt)[0]);
+            String at = "round " + round + ": iovecs " + iovecs + ", count " + count + ", readAt " + readAt;
+            if (!theirOutcome.startsWith("refused")) {
+                assertEquals(theirOutcome, ourOutcome, at);
+                assertArrayEquals(theirs.readBytes(0, size), ours.readBytes(0, size), at);
+            }
+        }
+    }
+
+    private static String outcome(java.util.function.IntSupplier call) {
+        try {
+            return "errno " + call.getAsInt();
+        } catch (RuntimeException e) {
+            return "refused (" + e.getClass().getSimpleName() + ")";
+        }
+    }
+
     @Test
     void everyReadLeavesTheMemoryExactlyAsChicorysOwnDoes() {
         Random random = new Random(SEED);
