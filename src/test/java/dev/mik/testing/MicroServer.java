@@ -42,13 +42,19 @@ public final class MicroServer implements AutoCloseable {
      */
     public static MicroServer start(String name, List<String> jvmOptions, Map<String, Object> config)
             throws IOException, InterruptedException {
-        Path jar = Path.of(System.getProperty("payara.microJar", "target/payara-micro.jar")).toAbsolutePath();
+        String jarProperty = System.getProperty("payara.microJar");
+        if (jarProperty == null) {
+            throw new IllegalStateException("payara.microJar is not set: run the integration tests with mvn verify"
+                    + " (-Ppayara7 for Payara 7), whose failsafe configuration names the Payara Micro jar");
+        }
+        Path jar = Path.of(jarProperty).toAbsolutePath();
         Path war = Path.of(System.getProperty("mik.war", "target/mik.war")).toAbsolutePath();
         int port;
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = socket.getLocalPort();
         }
         List<String> command = new ArrayList<>();
+        // the test JVM's own java, as the Arquillian adapter does: -Ppayara7 runs the test JVM on Java 25
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
         config.forEach((key, value) -> command.add("-D" + key + "=" + value));
