@@ -16,6 +16,7 @@ record BenchSettings(
         Path payaraMicroJar,
         Duration measure,
         Duration warmup,
+        int rounds,
         List<Integer> connections,
         List<String> targets) {
 
@@ -31,8 +32,9 @@ record BenchSettings(
                 buildDir,
                 Path.of(System.getProperty("bench.war", buildDir.resolve("mik.war").toString())),
                 Path.of(System.getProperty("bench.payaraMicroJar", buildDir.resolve("payara-micro.jar").toString())),
-                Duration.ofSeconds(Long.parseLong(System.getProperty("bench.seconds", "10"))),
+                Duration.ofSeconds(Long.parseLong(System.getProperty("bench.seconds", "4"))),
                 Duration.ofSeconds(Long.parseLong(System.getProperty("bench.warmupSeconds", "3"))),
+                Integer.parseInt(System.getProperty("bench.rounds", "3")),
                 list("bench.connections", "1,8").stream().map(Integer::valueOf).toList(),
                 list("bench.targets", ""));
     }

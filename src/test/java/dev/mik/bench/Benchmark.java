@@ -26,7 +26,7 @@ import java.util.stream.Stream;
  * HTTP stack and one machine, with {@code wrk} as the load: warm rows (fixed connections and duration), then the
  * cold figures (start to ready, first checkout after ready, the same after a restart with a warm compiled-code
  * cache, and on a third start the first request of every demo module), all with {@code mik.script.timeout-ms=3000}. Prints a table and the ratios issue #10 asks about, and writes a dated CSV under {@code bench/results/}.
- * Run it with {@code mvn -Pbench package -DskipTests}; tune with {@code -Dbench.seconds=10 -Dbench.connections=1,8
+ * Run it with {@code mvn -Pbench package -DskipTests}; tune with {@code -Dbench.seconds=4 -Dbench.rounds=3 -Dbench.connections=1,8
  * -Dbench.targets=baseline,mik-hello}.
  */
 public final class Benchmark {
@@ -64,16 +64,7 @@ public final class Benchmark {
             version = server.version();
             System.out.printf("Payara Micro %s is serving %s and %s%n", version, server.uri().resolve("mik/"),
                     server.uri().resolve("baseline/"));
-            Wrk wrk = new Wrk(settings.buildDir());
-            for (Target target : targets(settings)) {
-                wrk.run(server.uri(), target, settings.highestConnections(), settings.warmup());
-                for (int connections : settings.connections()) {
-                    Wrk.Result row = wrk.run(server.uri(), target, connections, settings.measure());
-                    System.out.printf(Locale.ROOT, "  %s, %d connections: %.1f req/s, p50 %.2f ms%n",
-                            target.request(), connections, row.requestsPerSecond(), row.p50Ms());
-                    rows.add(row);
-                }
-            }
+            rows.addAll(warmRows(settings, server.uri()));
         }
         long restarted = System.nanoTime();
         try (PayaraMicroProcess server = !Boolean.parseBoolean(System.getProperty("bench.restart", "true")) ? null
@@ -93,8 +84,9 @@ public final class Benchmark {
             }
         }
         String table = ResultTable.render(rows, cold);
-        System.out.printf("%nResults: wrk, 1 thread, %d s per row after %d s of warm-up, on the same machine%n",
-                settings.measure().toSeconds(), settings.warmup().toSeconds());
+        System.out.printf("%nResults: wrk, 1 thread, the median of %d rounds of %d s per row (the targets in turn)"
+                + " after %d s of warm-up, on the same machine%n", settings.rounds(), settings.measure().toSeconds(),
+                settings.warmup().toSeconds());
         System.out.print(table);
         System.out.print(ResultTable.ratios(rows));
         System.out.println(machine() + " | Payara Micro " + version);
@@ -130,6 +122,32 @@ public final class Benchmark {
         Files.copy(settings.repo().resolve("src/test/scripts/onecall.js"), dir.resolve("onecall.js"),
                 StandardCopyOption.REPLACE_EXISTING);
         return dir;
+    }
+
+    /**
+     * Every target warmed once, then measured in rounds that take the targets in turn, so that a machine that speeds
+     * up or slows down during the run (other tenants of the host, the JIT) moves baseline and mik rows alike; a row
+     * is the median of its rounds.
+     */
+    private static List<Wrk.Result> warmRows(BenchSettings settings, URI server)
+            throws IOException, InterruptedException {
+        Wrk wrk = new Wrk(settings.buildDir());
+        List<Target> targets = targets(settings);
+        for (Target target : targets) {
+            wrk.run(server, target, settings.highestConnections(), settings.warmup());
+        }
+        Map<String, List<Wrk.Result>> rounds = new LinkedHashMap<>();
+        for (int round = 1; round <= settings.rounds(); round++) {
+            for (Target target : targets) {
+                for (int connections : settings.connections()) {
+                    Wrk.Result result = wrk.run(server, target, connections, settings.measure());
+                    System.out.printf(Locale.ROOT, "  round %d, %s, %d connections: %.1f req/s, p50 %.2f ms%n",
+                            round, target.request(), connections, result.requestsPerSecond(), result.p50Ms());
+                    rounds.computeIfAbsent(target.id() + " " + connections, key -> new ArrayList<>()).add(result);
+                }
+            }
+        }
+        return rounds.values().stream().map(Wrk.Result::median).toList();
     }
 
     /**

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.ToDoubleFunction;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -67,6 +68,22 @@ final class Wrk {
     /** One row: what wrk measured for one target at one number of connections. */
     record Result(Target target, int connections, double requestsPerSecond, long requests, double p50Ms,
                   double p90Ms, double p99Ms, long non2xx, long socketErrors) {
+
+        /** One row from the rounds of the same target and connections: each figure's median, the counts summed. */
+        static Result median(List<Result> rounds) {
+            Result first = rounds.get(0);
+            return new Result(first.target(), first.connections(), median(rounds, Result::requestsPerSecond),
+                    rounds.stream().mapToLong(Result::requests).sum(), median(rounds, Result::p50Ms),
+                    median(rounds, Result::p90Ms), median(rounds, Result::p99Ms),
+                    rounds.stream().mapToLong(Result::non2xx).sum(),
+                    rounds.stream().mapToLong(Result::socketErrors).sum());
+        }
+
+        private static double median(List<Result> rounds, ToDoubleFunction<Result> figure) {
+            double[] sorted = rounds.stream().mapToDouble(figure).sorted().toArray();
+            int middle = sorted.length / 2;
+            return sorted.length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+        }
     }
 
     private static double number(Pattern pattern, String output) {
