@@ -1,5 +1,9 @@
 package dev.mik.script;
 
+import dev.mik.sandbox.HostBridge;
+import dev.mik.sandbox.JsonShape;
+import dev.mik.sandbox.ScriptSandbox;
+
 import dev.mik.http.ServerInfo;
 import dev.mik.json.Jsonp;
 import dev.mik.problem.ProblemException;

@@ -1,5 +1,16 @@
 package dev.mik.script;
 
+import dev.mik.sandbox.AbortReason;
+import dev.mik.sandbox.AllocationAccount;
+import dev.mik.sandbox.CompiledScript;
+import dev.mik.sandbox.ScriptAbortedException;
+import dev.mik.sandbox.ScriptConsole;
+import dev.mik.sandbox.ScriptFailure;
+import dev.mik.sandbox.ScriptInputException;
+import dev.mik.sandbox.ScriptLimits;
+import dev.mik.sandbox.ScriptResult;
+import dev.mik.sandbox.ScriptSandbox;
+
 import dev.mik.config.MikConfig;
 import dev.mik.files.FileDigests;
 import dev.mik.files.FileStamp;

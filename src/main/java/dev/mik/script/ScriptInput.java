@@ -1,5 +1,7 @@
 package dev.mik.script;
 
+import dev.mik.sandbox.ScriptSandbox;
+
 import dev.mik.json.Jsonp;
 import dev.mik.problem.ProblemException;
 import dev.mik.problem.ProblemType;
@@ -20,11 +22,8 @@ import java.util.Map;
  */
 public record ScriptInput(String text, long nodes) {
 
-    /**
-     * Members one object may have, here and in a script's {@code JSON.parse}: Nashorn's property maps make a very
-     * wide object quadratic to build (29,000 keys of one hash code took 6 s), inside one native call.
-     */
-    public static final int MAX_OBJECT_MEMBERS = 5_000;
+    /** Members one object of the input may have: the sandbox's own limit (see there why). */
+    public static final int MAX_OBJECT_MEMBERS = ScriptSandbox.MAX_OBJECT_MEMBERS;
     /**
      * Heap one parsed value may take while the script runs, for the memory reservation: Nashorn's {@code JSON.parse}
      * allocated 200-400 bytes per value in measurements (an object with one small member: ~400 bytes for two values).

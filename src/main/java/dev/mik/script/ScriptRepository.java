@@ -1,5 +1,9 @@
 package dev.mik.script;
 
+import dev.mik.sandbox.CompiledScript;
+import dev.mik.sandbox.ScriptCompileException;
+import dev.mik.sandbox.ScriptSandbox;
+
 import dev.mik.files.FileStamp;
 import dev.mik.problem.ProblemException;
 import dev.mik.problem.ProblemType;

@@ -1,9 +1,11 @@
 package dev.mik.script;
 
+import dev.mik.sandbox.IsolationAttacks;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import dev.mik.script.IsolationAttacks.Attack;
+import dev.mik.sandbox.IsolationAttacks.Attack;
 import dev.mik.testing.Http;
 import dev.mik.testing.MikDeployment;
 import dev.mik.testing.ServerTest;

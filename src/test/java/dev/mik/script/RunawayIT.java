@@ -1,5 +1,8 @@
 package dev.mik.script;
 
+import dev.mik.sandbox.BuiltinCaps;
+import dev.mik.sandbox.ScriptSandbox;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,5 +1,7 @@
 package dev.mik.script;
 
+import dev.mik.sandbox.ScriptSandbox;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,5 +1,7 @@
 package dev.mik.script;
 
+import dev.mik.sandbox.ScriptSandbox;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;

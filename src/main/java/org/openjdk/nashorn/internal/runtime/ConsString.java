@@ -1,7 +1,7 @@
 package org.openjdk.nashorn.internal.runtime;
 
-import dev.mik.script.RunGuard;
-import dev.mik.script.ScriptSandbox;
+import dev.mik.sandbox.RunGuard;
+import dev.mik.sandbox.ScriptSandbox;
 import java.util.ArrayDeque;
 import java.util.Deque;
 

@@ -1,6 +1,6 @@
 package org.openjdk.nashorn.internal.runtime.regexp;
 
-import dev.mik.script.GuardedRegExp;
+import dev.mik.sandbox.GuardedRegExp;
 import org.openjdk.nashorn.internal.runtime.ParserException;
 
 /**

@@ -1,9 +1,0 @@
-package dev.mik.script;
-
-/** The request body given as the script's {@code input} is not valid JSON. */
-public final class ScriptInputException extends Exception {
-
-    public ScriptInputException(String message) {
-        super(message);
-    }
-}
