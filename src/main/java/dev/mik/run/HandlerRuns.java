@@ -129,20 +129,20 @@ public final class HandlerRuns {
     }
 
     /**
-     * Only failures of the handler itself count towards opening its circuit: not a refusal by the executor or the
-     * memory pool (a growth refused because other runs held the memory), and not a timeout that came from a caller's
-     * shorter deadline (a script running out of time).
+     * Only failures of the handler itself ({@link ProblemType.Fault#HANDLER}) count towards opening its circuit: not a
+     * refusal by mik, not a growth the memory pool refused because other runs held the memory, and not a timeout that
+     * came from a caller's shorter deadline (a script running out of time).
      */
     private static boolean isTheHandlersFault(ProblemException failure, boolean callerDeadline) {
         ProblemType type = failure.type();
-        if (type == ProblemType.OVERLOADED || type == ProblemType.TIMEOUT && callerDeadline) {
+        if (type == ProblemType.TIMEOUT && callerDeadline) {
             return false;
         }
         if (type == ProblemType.MEMORY_LIMIT
                 && HandlerRunner.SERVER_SHORT.equals(failure.extensions().get(HandlerRunner.MEMORY_LIMIT_KIND))) {
             return false;
         }
-        return type.status() >= 500;
+        return type.fault() == ProblemType.Fault.HANDLER;
     }
 
     private HandlerResponse run(ModuleVersion version, HandlerRequest request, long timeoutMs, long memoryMax) {

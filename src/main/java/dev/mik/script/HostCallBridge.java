@@ -217,7 +217,7 @@ final class HostCallBridge implements HostBridge {
     static String errorCode(ProblemType type) {
         return switch (type) {
             case MODULE_NOT_FOUND, RATE_LIMITED, CIRCUIT_OPEN, TIMEOUT, OVERLOADED, INVALID_NAME, BAD_REQUEST -> type.code();
-            default -> type.status() >= 500 ? "HANDLER_ERROR" : type.code();
+            default -> type.fault() == ProblemType.Fault.CALLER ? type.code() : "HANDLER_ERROR";
         };
     }
 
