@@ -1,5 +1,5 @@
 /**
  * What an operator sees of mik: request ids and W3C trace context on every response, Prometheus metrics,
- * health (liveness and readiness), and the one escaping rule for values written to the log.
+ * and the one escaping rule for values written to the log.
  */
 package dev.mik.observability;

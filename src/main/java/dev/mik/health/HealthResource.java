@@ -1,4 +1,4 @@
-package dev.mik.observability;
+package dev.mik.health;
 
 import dev.mik.config.InvalidSetting;
 import dev.mik.config.MikConfig;
