@@ -1,6 +1,7 @@
 package dev.mik.run;
 
 import dev.mik.http.HttpRequests;
+import dev.mik.http.QueryString;
 import dev.mik.wasm.WagiInput;
 
 import java.util.ArrayList;
@@ -68,13 +69,7 @@ public final class WagiEnvironment {
     static List<String> arguments(HandlerRequest request) {
         List<String> args = new ArrayList<>();
         args.add(request.module().value());
-        if (!request.query().isEmpty()) {
-            for (String pair : request.query().split("&")) {
-                if (!pair.isEmpty()) {
-                    args.add(HttpRequests.decodeQuery(pair));
-                }
-            }
-        }
+        args.addAll(QueryString.parse(request.query()).decodedPairs());
         return args;
     }
 
