@@ -44,4 +44,9 @@ public record ModuleName(String value) {
     public String toString() {
         return value;
     }
+
+    /** Where the module is mounted, below the application's context path: the {@code SCRIPT_NAME} of its runs. */
+    public String mountedUnder(String contextPath) {
+        return contextPath + "/run/" + value;
+    }
 }

@@ -38,7 +38,7 @@ public class RunResource extends AnyMethodResource {
 
     private HandlerRequest request(Call call, ModuleName name, byte[] body) {
         HttpServletRequest servlet = call.servlet();
-        String scriptName = servlet.getContextPath() + "/run/" + name.value();
+        String scriptName = name.mountedUnder(servlet.getContextPath());
         String rawPathInfo = rawPathInfo(call, scriptName);
         // the servlet's query is the bytes as received; JAX-RS's request URI re-encodes what is not a valid escape
         String query = servlet.getQueryString() == null ? "" : servlet.getQueryString();

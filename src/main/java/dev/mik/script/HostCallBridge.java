@@ -107,7 +107,7 @@ final class HostCallBridge implements HostBridge {
         }
         byte[] body = body(options.get("body"), headers);
         String query = query(options.get("query"));
-        String scriptName = origin.contextPath() + "/run/" + name.value();
+        String scriptName = name.mountedUnder(origin.contextPath());
         String fullUrl = origin.baseUrl() + "run/" + name.value() + path + (query.isEmpty() ? "" : "?" + query);
         return new HandlerRequest(name, method, path, encodePath(path), query, headers, body, scriptName, fullUrl,
                 origin.server(), origin.requestId(), origin.trace().child().traceparent());
