@@ -104,6 +104,9 @@ public class MikConfig {
     @Inject
     Config config;
 
+    /** What a MikConfig made outside CDI ({@link #of(Map)}) reads instead of MicroProfile Config. */
+    private Map<String, String> fixedValues = Map.of();
+
     /** The clock that ages a read; tests move their own. */
     LongSupplier nanoClock = System::nanoTime;
     private final AtomicBoolean refreshing = new AtomicBoolean();
@@ -112,6 +115,16 @@ public class MikConfig {
 
     /** One read of every setting: strings as set (blank is unset), numbers validated. */
     private record Values(long readAtNanos, Map<String, String> strings, Map<String, Long> numbers) {
+    }
+
+    /**
+     * Settings outside CDI, for the controls used on their own (unit tests): these values, validated like any
+     * others, and the defaults for every other key.
+     */
+    public static MikConfig of(Map<String, String> values) {
+        MikConfig fixed = new MikConfig();
+        fixed.fixedValues = Map.copyOf(values);
+        return fixed;
     }
 
     public Path handlersDir() {
@@ -355,7 +368,7 @@ public class MikConfig {
     /** The value set for {@code key}, or {@code null} when it is unset or blank. */
     private String raw(String key) {
         if (config == null) {
-            return null; // a MikConfig made outside CDI, in a unit test: defaults only
+            return fixedValues.get(key); // a MikConfig made outside CDI: its fixed values, else the defaults
         }
         return config.getOptionalValue(key, String.class).filter(value -> !value.isBlank()).orElse(null);
     }

@@ -27,7 +27,7 @@ import java.util.logging.Logger;
  * below the mark again. Liveness stays UP: the server is sound, it is only full.
  */
 @ApplicationScoped
-public class HeapPressure {
+public class HeapPressure implements Admission {
 
     private static final Logger LOG = Logger.getLogger(HeapPressure.class.getName());
 
@@ -78,6 +78,7 @@ public class HeapPressure {
     }
 
     /** @throws ProblemException 503 {@link ProblemType#OVERLOADED} ({@code reason: heap}) while under pressure */
+    @Override
     public void admit(String what) {
         if (monitor.underPressure()) {
             metrics.refused("heap");

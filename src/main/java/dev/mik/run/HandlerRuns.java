@@ -1,7 +1,7 @@
 package dev.mik.run;
 
 import dev.mik.config.MikConfig;
-import dev.mik.memory.HeapPressure;
+import dev.mik.memory.Admission;
 import dev.mik.observability.Metrics;
 import dev.mik.observability.TraceContext;
 import dev.mik.problem.ProblemException;
@@ -23,12 +23,12 @@ public final class HandlerRuns {
     private final HandlerMemory memory;
     private final HandlerRunner runner;
     private final ConcurrencyGate gate;
-    private final HeapPressure pressure;
+    private final Admission pressure;
     private final Metrics metrics;
     private final Executor prepareThreads;
 
     HandlerRuns(MikConfig config, ModuleCatalog catalog, HandlerMemory memory, HandlerRunner runner,
-                ConcurrencyGate gate, HeapPressure pressure, Metrics metrics, Executor prepareThreads) {
+                ConcurrencyGate gate, Admission pressure, Metrics metrics, Executor prepareThreads) {
         this.config = config;
         this.catalog = catalog;
         this.memory = memory;
