@@ -10,6 +10,7 @@ public enum ProblemType {
     BAD_REQUEST(400, "bad-request", "Bad request"),
     MODULE_NOT_FOUND(404, "module-not-found", "Module not found"),
     SCRIPT_NOT_FOUND(404, "script-not-found", "Script not found"),
+    OPENAPI_NOT_FOUND(404, "openapi-not-found", "Module has no OpenAPI description"),
     NOT_FOUND(404, "not-found", "Not found"),
     METHOD_NOT_ALLOWED(405, "method-not-allowed", "Method not allowed"),
     REQUEST_TIMEOUT(408, "request-timeout", "Request body not received in time"),
@@ -24,6 +25,7 @@ public enum ProblemType {
     SCRIPT_LIMIT(500, "script-limit", "Script exceeded a limit"),
     INTERNAL(500, "internal", "Internal error"),
     RESPONSE_TOO_LARGE(502, "response-too-large", "Handler response too large"),
+    OPENAPI_INVALID(502, "openapi-invalid", "Module's OpenAPI description is invalid"),
     OVERLOADED(503, "overloaded", "Server is at its concurrency limit"),
     CIRCUIT_OPEN(503, "circuit-open", "Module is failing; calls are paused"),
     TIMEOUT(504, "timeout", "Timed out");
