@@ -4,8 +4,10 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What a module's description must be for mik to serve and merge it: an OpenAPI 3.x object with {@code paths}, each
@@ -40,6 +42,7 @@ final class DescriptionRules {
             }
             walk.keywords(path.getValue());
         }
+        checkOperationIds(paths);
         checkComponents(document, walk);
         if (document.containsKey("security")) {
             if (document.get("security").getValueType() != JsonValue.ValueType.ARRAY) {
@@ -48,6 +51,20 @@ final class DescriptionRules {
             walk.security(document.getJsonArray("security"));
         }
         checkTags(document);
+    }
+
+    /** OpenAPI's rule, which the merge relies on: it prefixes ids with the module's name, keeping them unique. */
+    private static void checkOperationIds(JsonObject paths) throws InvalidDescriptionException {
+        Set<String> ids = new HashSet<>();
+        for (JsonValue item : paths.values()) {
+            for (String method : OpenApiShape.METHODS) {
+                if (item.asJsonObject().get(method) instanceof JsonObject operation
+                        && operation.get("operationId") instanceof JsonString id && !ids.add(id.getString())) {
+                    throw new InvalidDescriptionException("The operationId '" + quote(id.getString())
+                            + "' is used twice.");
+                }
+            }
+        }
     }
 
     private static void checkComponents(JsonObject document, NameWalk walk) throws InvalidDescriptionException {

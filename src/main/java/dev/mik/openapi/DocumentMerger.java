@@ -8,6 +8,7 @@ import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,8 +17,8 @@ import java.util.logging.Logger;
 /**
  * One OpenAPI document of mik's own endpoints and every module's paths under {@code /run/<module>}. mik's entries go
  * in first and a module's entry is added only under a name nobody holds ({@link ModuleNames} makes the names
- * disjoint), so no module can change or remove mik's entries or another module's. Modules are merged in the order
- * given (the catalog sorts them by name), so the same files always give the same document.
+ * disjoint), so no module can change or remove mik's entries or another module's. Modules are merged in the order of
+ * their names, so the same files always give the same document.
  */
 final class DocumentMerger {
 
@@ -34,7 +35,7 @@ final class DocumentMerger {
         Map<String, JsonValue> tags = new LinkedHashMap<>();
         own.getJsonArray("tags").forEach(tag -> tags.put(tag.asJsonObject().getString("name"), tag));
         JsonObjectBuilder statuses = Jsonp.objectBuilder();
-        for (ModuleDocument module : modules) {
+        for (ModuleDocument module : modules.stream().sorted(Comparator.comparing(ModuleDocument::name)).toList()) {
             DescriptionStatus status = module.status();
             if (module.document() != null) {
                 try {
