@@ -13,6 +13,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 
 /**
  * Turns the bytes of a {@code <module>.openapi.json} into a JSON object, within named limits: the description is
@@ -39,7 +40,7 @@ public final class DescriptionReader {
             JsonValue value = reader.readValue();
             if (value.getValueType() != JsonValue.ValueType.OBJECT) {
                 throw new InvalidDescriptionException("The description must be a JSON object, not "
-                        + value.getValueType().name().toLowerCase(java.util.Locale.ROOT) + ".");
+                        + value.getValueType().name().toLowerCase(Locale.ROOT) + ".");
             }
             return value.asJsonObject();
         } catch (JsonException e) {
