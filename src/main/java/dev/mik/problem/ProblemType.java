@@ -10,6 +10,7 @@ public enum ProblemType {
     BAD_REQUEST(400, Fault.CALLER, "bad-request", "Bad request"),
     MODULE_NOT_FOUND(404, Fault.CALLER, "module-not-found", "Module not found"),
     SCRIPT_NOT_FOUND(404, Fault.CALLER, "script-not-found", "Script not found"),
+    OPENAPI_NOT_FOUND(404, Fault.CALLER, "openapi-not-found", "Module has no OpenAPI description"),
     NOT_FOUND(404, Fault.CALLER, "not-found", "Not found"),
     METHOD_NOT_ALLOWED(405, Fault.CALLER, "method-not-allowed", "Method not allowed"),
     REQUEST_TIMEOUT(408, Fault.CALLER, "request-timeout", "Request body not received in time"),
@@ -24,6 +25,7 @@ public enum ProblemType {
     SCRIPT_LIMIT(500, Fault.SCRIPT, "script-limit", "Script exceeded a limit"),
     INTERNAL(500, Fault.SERVER, "internal", "Internal error"),
     RESPONSE_TOO_LARGE(502, Fault.HANDLER, "response-too-large", "Handler response too large"),
+    OPENAPI_INVALID(502, Fault.HANDLER, "openapi-invalid", "Module's OpenAPI description is invalid"),
     OVERLOADED(503, Fault.SERVER, "overloaded", "Server is at its concurrency limit"),
     CIRCUIT_OPEN(503, Fault.SERVER, "circuit-open", "Module is failing; calls are paused"),
     TIMEOUT(504, Fault.HANDLER, "timeout", "Timed out");
@@ -37,7 +39,10 @@ public enum ProblemType {
     public enum Fault {
         /** The request or the call was wrong: a name, a body, a method, a limit of the request itself. */
         CALLER,
-        /** The handler failed: it trapped, ran out of memory or time, wrote a bad or oversized answer, will not load. */
+        /**
+         * The handler failed: it trapped, ran out of memory or time, wrote a bad or oversized answer, will not load,
+         * or came with an invalid description.
+         */
         HANDLER,
         /** The script failed: it threw, or met one of its limits. */
         SCRIPT,

@@ -1,6 +1,9 @@
-package dev.mik.run;
+package dev.mik.discovery;
 
 import dev.mik.json.Listings;
+import dev.mik.run.HandlerListing;
+import dev.mik.run.HandlerPool;
+import dev.mik.openapi.ModuleDescriptions;
 import dev.mik.problem.ProblemException;
 import dev.mik.problem.ProblemType;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -16,7 +19,7 @@ import java.util.Map;
 /**
  * {@code GET /_mik/handlers} and {@code /_mik/handlers/{name}}: every module mik would run, with its version (size,
  * SHA-256, last modified), whether it runs compiled, why it was refused if it was, its circuit, its runs since start
- * and its latest failure.
+ * its latest failure, and whether it has an OpenAPI description.
  */
 @Path("_mik/handlers")
 @ApplicationScoped
@@ -25,10 +28,13 @@ public class HandlersResource {
     @Inject
     HandlerPool pool;
 
+    @Inject
+    ModuleDescriptions descriptions;
+
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     public String list() {
-        return Listings.json(Map.of("handlers", pool.listing()));
+        return Listings.json(Map.of("handlers", pool.listing().stream().map(this::withOpenapi).toList()));
     }
 
     @GET
@@ -40,6 +46,10 @@ public class HandlersResource {
             throw new ProblemException(ProblemType.MODULE_NOT_FOUND, "No module '" + name + "' in the handlers"
                     + " directory.");
         }
-        return Listings.json(listing);
+        return Listings.json(withOpenapi(listing));
+    }
+
+    private HandlerListing withOpenapi(HandlerListing listing) {
+        return listing.withOpenapi(descriptions.status(listing.name()).label());
     }
 }

@@ -1,6 +1,8 @@
-package dev.mik.script;
+package dev.mik.discovery;
 
 import dev.mik.json.Listings;
+import dev.mik.script.ScriptExecutor;
+import dev.mik.script.ScriptListing;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
