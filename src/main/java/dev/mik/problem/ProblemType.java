@@ -26,6 +26,7 @@ public enum ProblemType {
     RESPONSE_TOO_LARGE(502, "response-too-large", "Handler response too large"),
     OVERLOADED(503, "overloaded", "Server is at its concurrency limit"),
     CIRCUIT_OPEN(503, "circuit-open", "Module is failing; calls are paused"),
+    DRAINING(503, "draining", "Server is being undeployed or shut down"),
     TIMEOUT(504, "timeout", "Timed out");
 
     private final int status;
