@@ -5,6 +5,7 @@ import dev.mik.files.FileDigests;
 import dev.mik.files.FileStamp;
 import dev.mik.files.NamedFiles;
 import dev.mik.http.ServerInfo;
+import dev.mik.lifecycle.SharedJvmState;
 import dev.mik.memory.HeapPressure;
 import dev.mik.memory.MemoryBudget;
 import dev.mik.observability.Metrics;
@@ -113,6 +114,7 @@ public class HandlerPool {
 
     @PostConstruct
     void start() {
+        SharedJvmState.startSharedThreadsWithoutThisApplication(); // before the first compile's completeOnTimeout
         memory = new HandlerMemory(memoryBudget.pool(),
                 (bytes, module) -> memoryBudget.admit(bytes, "Handler '" + module + "'"),
                 memoryBudget.pool().capacity() / 100 * config.poolPageCachePercent());
