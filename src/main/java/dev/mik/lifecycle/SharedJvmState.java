@@ -13,7 +13,9 @@ import java.util.logging.Logger;
  * <ul>
  * <li>The JDK's one {@code CompletableFutureDelayScheduler} thread (behind {@code completeOnTimeout}) is made by its
  * first user and inherits that thread's context class loader; started by mik, it would hold mik's loader for the life
- * of the JVM. It is started here, before mik first uses it, with no context class loader.</li>
+ * of the JVM. It is started here, before mik first uses it, with no context class loader. On Java 17 a new thread also
+ * inherits the access-control context of the stack that starts it, whose protection domains name mik's loader: that
+ * pin remains (the first deployment only), as it does for every container thread started while mik submits work.</li>
  * <li>Nashorn keeps caches in {@link ClassValue}s; an entry for a JDK class (its call-site descriptors are cached per
  * lookup class, and public lookups are {@code Object}'s) lives in that class's own map, which the JVM never drops, and
  * the entry's value references Nashorn's classes. Those entries are removed when mik is released.</li>
@@ -50,8 +52,13 @@ public final class SharedJvmState {
     /** Drops Nashorn's entries in the JDK classes' caches; called once no script runs any more. */
     public static void releaseNashornCaches() {
         for (String[] cache : NASHORN_CLASS_VALUES) {
+            Class<?> owner;
             try {
-                Class<?> owner = Class.forName(cache[0], false, SharedJvmState.class.getClassLoader());
+                owner = Class.forName(cache[0], false, SharedJvmState.class.getClassLoader());
+            } catch (ClassNotFoundException | LinkageError | IllegalStateException neverLoaded) {
+                continue; // a class never loaded cached nothing (and a stopping loader loads no more: Payara)
+            }
+            try {
                 Field field = owner.getDeclaredField(cache[1]);
                 field.setAccessible(true);
                 ClassValue<?> values = (ClassValue<?>) field.get(null);

@@ -21,8 +21,6 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Issue #11 item 4 on a real Payara Micro: the unpacked WAR is redeployed five times in the running server (touching
@@ -78,17 +76,8 @@ class RedeployIT {
                 }
             }
             String log = server.log();
-            List<Integer> inFlightAtDrain = RedeployLoad.inFlightAtDrain(log);
-            System.out.println(load.report(samples, inFlightAtDrain));
-
-            assertEquals(REDEPLOYS, inFlightAtDrain.size(), "one drain per undeploy");
-            assertTrue(inFlightAtDrain.stream().allMatch(count -> count >= 1),
-                    "the six-second run was in flight when each drain began: " + inFlightAtDrain);
-            assertFalse(log.contains("still in flight after"), "a drain gave up on a run");
-            assertEquals(List.of(), load.lost(), "requests lost");
-            assertEquals(List.of(), load.unexplained(), "server answers outside any redeploy window");
-            assertTrue(load.served() > 100, "the load kept being served: " + load.served());
-            RedeployLoad.assertNoGrowth(samples);
+            System.out.println(load.report(samples, RedeployLoad.inFlightAtDrain(log)));
+            load.assertClean(samples, log, REDEPLOYS);
         }
     }
 

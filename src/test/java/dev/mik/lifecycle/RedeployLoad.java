@@ -18,6 +18,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.junit.jupiter.api.function.Executable;
+
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -171,19 +176,40 @@ final class RedeployLoad implements AutoCloseable {
      * grow by less than half of what one deployment loads (a leaked class loader keeps all of its classes), live
      * threads by at most {@value #THREAD_SLACK}, and no thread named by mik is left over.
      */
-    static void assertNoGrowth(List<ServerJvm.Sample> samples) {
+    static List<Executable> noGrowth(List<ServerJvm.Sample> samples) {
         ServerJvm.Sample first = samples.get(1);
         ServerJvm.Sample last = samples.get(samples.size() - 1);
         int redeploys = samples.size() - 2;
         long loadedPerDeployment = (last.totalLoadedClasses() - first.totalLoadedClasses()) / redeploys;
-        assertTrue(loadedPerDeployment > 1_000, "each redeploy loaded mik's classes anew: " + loadedPerDeployment);
-        assertTrue(last.loadedClasses() - first.loadedClasses() < loadedPerDeployment / 2,
-                "loaded classes grew from " + first.loadedClasses() + " to " + last.loadedClasses() + " over "
-                        + redeploys + " redeploys of about " + loadedPerDeployment + " classes each");
-        assertTrue(last.liveThreads() <= first.liveThreads() + THREAD_SLACK,
-                "live threads grew from " + first.liveThreads() + " to " + last.liveThreads());
-        assertTrue(last.threadsNamed("mik-").size() <= first.threadsNamed("mik-").size(),
-                "mik's threads " + first.threadsNamed("mik-") + " became " + last.threadsNamed("mik-"));
+        return List.of(
+                () -> assertTrue(loadedPerDeployment > 1_000,
+                        "each redeploy loaded mik's classes anew: " + loadedPerDeployment),
+                () -> assertTrue(last.loadedClasses() - first.loadedClasses() < loadedPerDeployment / 2,
+                        "loaded classes grew from " + first.loadedClasses() + " to " + last.loadedClasses() + " over "
+                                + redeploys + " redeploys of about " + loadedPerDeployment + " classes each"),
+                () -> assertTrue(last.liveThreads() <= first.liveThreads() + THREAD_SLACK,
+                        "live threads grew from " + first.liveThreads() + " to " + last.liveThreads()),
+                () -> assertTrue(last.threadsNamed("mik-").size() <= first.threadsNamed("mik-").size(),
+                        "mik's threads " + first.threadsNamed("mik-") + " became " + last.threadsNamed("mik-")));
+    }
+
+    /**
+     * Every property of a redeploy run, checked together so a failure report shows which hold and which do not: one
+     * drain per undeploy, each with the slow run in flight and none given up on, no request lost, every server answer
+     * inside a redeploy window, the load served, and {@link #noGrowth}.
+     */
+    void assertClean(List<ServerJvm.Sample> samples, String log, int redeploys) {
+        List<Integer> inFlightAtDrain = inFlightAtDrain(log);
+        List<Executable> checks = new ArrayList<>(List.of(
+                () -> assertEquals(redeploys, inFlightAtDrain.size(), "one drain per undeploy"),
+                () -> assertTrue(inFlightAtDrain.stream().allMatch(count -> count >= 1),
+                        "the slow run was in flight when each drain began: " + inFlightAtDrain),
+                () -> assertFalse(log.contains("still in flight after"), "a drain gave up on a run"),
+                () -> assertEquals(List.of(), lost(), "requests lost"),
+                () -> assertEquals(List.of(), unexplained(), "server answers outside any redeploy window"),
+                () -> assertTrue(served() > 100, "the load kept being served: " + served())));
+        checks.addAll(noGrowth(samples));
+        assertAll(checks);
     }
 
     @Override
