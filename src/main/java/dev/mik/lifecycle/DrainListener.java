@@ -6,9 +6,11 @@ import jakarta.servlet.ServletContextListener;
 import jakarta.servlet.annotation.WebListener;
 
 /**
- * Starts draining when the servlet context goes away: on both Payara and WildFly the first thing an undeploy tells the
- * application, after the server has stopped routing new requests to it and before any bean is destroyed. Once the
- * runs in flight are done, no script runs any more, so Nashorn's JVM-wide caches are released too.
+ * Starts draining when the servlet context goes away: on both Payara and WildFly the earliest signal an undeploy gives
+ * the application before its beans are destroyed. By then both servers route no new request to it (WildFly has
+ * unregistered the context; Payara has marked it unavailable and destroyed its servlets), so the drain's work is to let
+ * the runs in flight finish before anything they use is released. Once they are done no script runs any more, so
+ * Nashorn's JVM-wide caches are released too.
  */
 @WebListener
 public class DrainListener implements ServletContextListener {
