@@ -60,6 +60,7 @@ public class MikConfig {
     public static final String SCRIPT_INPUT_MAX_NODES = "mik.script.input.max-nodes";
     public static final String MEMORY_HIGH_WATER_PERCENT = "mik.memory.high-water-percent";
     public static final String REQUEST_READ_TIMEOUT_MS = "mik.request.read-timeout-ms";
+    public static final String SHUTDOWN_DRAIN_MS = "mik.shutdown.drain-ms";
 
     private static final Logger LOG = Logger.getLogger(MikConfig.class.getName());
     private static final long MIB = 1024 * 1024;
@@ -67,6 +68,8 @@ public class MikConfig {
     /** The largest Java array: request and response bodies are held in one. */
     private static final long ARRAY_MAX = Integer.MAX_VALUE - 8;
     private static final long INT_MAX = Integer.MAX_VALUE;
+    /** The longest an undeploy may wait for runs in flight: past it, a deployment tool gives up on the server. */
+    private static final long DRAIN_MAX_MS = 300_000;
 
     /** Every whole-number setting with its default and range. */
     public static final List<NumberSetting> NUMBERS = List.of(
@@ -96,7 +99,8 @@ public class MikConfig {
             new NumberSetting(POOL_PAGE_CACHE_PERCENT, 100, 0, 100, "a share of the pool"),
             new NumberSetting(SCRIPT_INPUT_MAX_NODES, 100_000, 1, UNBOUNDED, ""),
             new NumberSetting(MEMORY_HIGH_WATER_PERCENT, 85, 1, 99, ""),
-            new NumberSetting(REQUEST_READ_TIMEOUT_MS, 10_000, 1, UNBOUNDED, ""));
+            new NumberSetting(REQUEST_READ_TIMEOUT_MS, 10_000, 1, UNBOUNDED, ""),
+            new NumberSetting(SHUTDOWN_DRAIN_MS, 10_000, 0, DRAIN_MAX_MS, "an undeploy waits this long"));
 
     private static final Map<String, String> STRING_DEFAULTS = Map.of(HANDLERS_DIR, "handlers", SCRIPTS_DIR,
             "scripts", CACHE_DIR, "");
@@ -277,6 +281,13 @@ public class MikConfig {
     /** How long reading a request body may take, from the first byte asked for to the last. */
     public long requestReadTimeoutMs() {
         return number(REQUEST_READ_TIMEOUT_MS);
+    }
+
+    /**
+     * How long an undeploy or shutdown waits for runs in flight to finish once new ones are refused; 0 does not wait.
+     */
+    public long shutdownDrainMs() {
+        return number(SHUTDOWN_DRAIN_MS);
     }
 
     /** The values set now that are refused, each with the value serving instead; empty when all are valid. */

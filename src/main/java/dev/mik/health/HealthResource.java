@@ -3,6 +3,7 @@ package dev.mik.health;
 import dev.mik.config.InvalidSetting;
 import dev.mik.config.MikConfig;
 import dev.mik.json.Jsonp;
+import dev.mik.lifecycle.Drain;
 import dev.mik.memory.HeapPressure;
 import dev.mik.warmup.Warmup;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -27,7 +28,8 @@ import java.util.List;
  * its own because WildFly's default configuration has no MicroProfile Health. Ready means the handlers directory
  * can be read and the heap is not under pressure ({@link HeapPressure}); a missing scripts directory only disables
  * scripts, so it is reported but does not fail readiness. Liveness never depends on the heap: a full server is shedding
- * load, not broken, and restarting it would lose the runs it is finishing.
+ * load, not broken, and restarting it would lose the runs it is finishing. Readiness is DOWN while mik drains for an
+ * undeploy or shutdown ({@link Drain}).
  */
 @Path("_mik/health")
 @ApplicationScoped
@@ -41,6 +43,9 @@ public class HealthResource {
 
     @Inject
     Warmup warmup;
+
+    @Inject
+    Drain drain;
 
     @GET
     @Path("live")
@@ -63,6 +68,7 @@ public class HealthResource {
         boolean scriptsReadable = Files.isDirectory(scripts) && Files.isReadable(scripts);
         String heapReason = pressure.reason();
         String warming = warmup.reason();
+        String draining = drain.reason();
         JsonArrayBuilder checks = Jsonp.arrayBuilder()
                 // whether, not where: the health endpoints answer anyone, and a path tells an attacker about the host
                 .add(check("handlers-dir", handlersReadable, handlersReadable ? "readable"
@@ -72,8 +78,9 @@ public class HealthResource {
                 .add(check("heap", heapReason == null, heapReason == null
                         ? pressure.usedPercent() + "% full after the latest garbage collection" : heapReason))
                 .add(check("warmup", warming == null, warming == null ? "modules and scripts compiled" : warming))
-                .add(configCheck());
-        return answer(checks, handlersReadable && heapReason == null && warming == null);
+                .add(configCheck())
+                .add(check("drain", draining == null, draining == null ? "serving" : draining));
+        return answer(checks, handlersReadable && heapReason == null && warming == null && draining == null);
     }
 
     /**

@@ -51,6 +51,11 @@ public class RequestCorrelation {
                         incomingRehearsal.getBytes(StandardCharsets.US_ASCII))));
     }
 
+    /** Ends the identity this thread holds, when its request is done (a pooled thread must not keep mik's classes). */
+    public static void forgetThisThread() {
+        CURRENT.remove();
+    }
+
     /** The secret the warm-up's own requests carry in {@value #REHEARSAL_HEADER}. */
     public String rehearsalSecret() {
         return new String(rehearsalSecret, StandardCharsets.US_ASCII);

@@ -28,6 +28,7 @@ public enum ProblemType {
     OPENAPI_INVALID(502, Fault.HANDLER, "openapi-invalid", "Module's OpenAPI description is invalid"),
     OVERLOADED(503, Fault.SERVER, "overloaded", "Server is at its concurrency limit"),
     CIRCUIT_OPEN(503, Fault.SERVER, "circuit-open", "Module is failing; calls are paused"),
+    DRAINING(503, Fault.SERVER, "draining", "Server is being undeployed or shut down"),
     TIMEOUT(504, Fault.HANDLER, "timeout", "Timed out");
 
     /**
@@ -46,7 +47,7 @@ public enum ProblemType {
         HANDLER,
         /** The script failed: it threw, or met one of its limits. */
         SCRIPT,
-        /** mik refused or failed by itself: overloaded, a circuit open, a defect. */
+        /** mik refused or failed by itself: overloaded, a circuit open, draining, a defect. */
         SERVER
     }
 

@@ -5,6 +5,7 @@ import dev.mik.files.FileDigests;
 import dev.mik.files.FileStamp;
 import dev.mik.files.NamedFiles;
 import dev.mik.http.ServerInfo;
+import dev.mik.lifecycle.SharedJvmState;
 import dev.mik.memory.HeapPressure;
 import dev.mik.memory.MemoryBudget;
 import dev.mik.observability.Metrics;
@@ -41,6 +42,7 @@ import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -65,6 +67,8 @@ public class HandlerPool {
     static final long PREPARE_THREAD_IDLE_SECONDS = 60;
     /** How often modules are checked for ready instances idle longer than {@code mik.pool.idle-release-ms}. */
     static final long IDLE_CHECK_SECONDS = 1;
+    /** What the threads that make instances ahead are called, before their number. */
+    public static final String PREPARE_THREAD_PREFIX = "mik-prepare-instances-";
     /** The longest a warm-up rehearsal runs: enough for a first run, not for a hostile handler's whole timeout. */
     public static final long REHEARSAL_TIMEOUT_MS = 1_000;
     /** The request id of a warm-up rehearsal, as the log shows it. */
@@ -110,6 +114,7 @@ public class HandlerPool {
 
     @PostConstruct
     void start() {
+        SharedJvmState.startSharedThreadsWithoutThisApplication(); // before the first compile's completeOnTimeout
         memory = new HandlerMemory(memoryBudget.pool(),
                 (bytes, module) -> memoryBudget.admit(bytes, "Handler '" + module + "'"),
                 memoryBudget.pool().capacity() / 100 * config.poolPageCachePercent());
@@ -128,8 +133,14 @@ public class HandlerPool {
         // ServiceLoader scan of the class path on every submit: JFR put half of a warm /run/hello's CPU there. Threads
         // from the managed thread factory carry the application's context from their creation, once; they only make
         // instances ahead for modules slow to instantiate, so the pool only reuses idle threads.
+        AtomicInteger prepareThreadNumber = new AtomicInteger();
         prepareThreads = new ThreadPoolExecutor(0, Integer.MAX_VALUE, PREPARE_THREAD_IDLE_SECONDS, TimeUnit.SECONDS,
-                new SynchronousQueue<>(), threadFactory);
+                new SynchronousQueue<>(), task -> {
+                    // named so a redeploy test (and an operator's thread dump) can tell mik's threads from the server's
+                    Thread thread = threadFactory.newThread(task);
+                    thread.setName(PREPARE_THREAD_PREFIX + prepareThreadNumber.incrementAndGet());
+                    return thread;
+                });
         runner = new HandlerRunner(deadlines);
         runs = new HandlerRuns(config, catalog, memory, runner, gate, pressure, metrics, prepareThreads);
         metrics.dropSeriesUnless(Metrics.Kind.HANDLER,
@@ -145,12 +156,14 @@ public class HandlerPool {
                 TimeUnit.SECONDS);
     }
 
+    /** Runs after {@link dev.mik.lifecycle.Drain} has let the runs in flight finish. */
     @PreDestroy
     void stop() {
         prepareThreads.shutdownNow();
         deadlines.close();
         sweeper.cancel(false);
         idleReleaser.cancel(false);
+        LOG.info("Released the handler pool: its threads, deadline watchdog and scheduled sweeps.");
     }
 
     /** The compiled-code cache under {@code mik.cache.dir}, or none when it is off or its directory cannot be made. */

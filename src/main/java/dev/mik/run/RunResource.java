@@ -2,6 +2,8 @@ package dev.mik.run;
 
 import dev.mik.http.AnyMethodResource;
 import dev.mik.http.HttpRequests;
+import dev.mik.lifecycle.Drain;
+import dev.mik.lifecycle.RunAdmission;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -20,6 +22,9 @@ public class RunResource extends AnyMethodResource {
     @Inject
     HandlerPool pool;
 
+    @Inject
+    Drain drain;
+
     /** Asked of the pool once: runs are direct calls, not EJB calls ({@link HandlerPool#runs()}). */
     private HandlerRuns runs;
 
@@ -31,9 +36,11 @@ public class RunResource extends AnyMethodResource {
     @Override
     protected Response handle(Call call, InputStream body) {
         ModuleName name = new ModuleName(call.pathParameter("module"));
-        HandlerRequest request = request(call, name, readBody(call, body));
-        return toHttp(correlation.rehearsal() ? runs.rehearse(request, HandlerPool.REHEARSAL_TIMEOUT_MS)
-                : runs.execute(request));
+        try (RunAdmission.Ticket admitted = drain.admission().admit("Module '" + name.value() + "'")) {
+            HandlerRequest request = request(call, name, readBody(call, body));
+            return toHttp(correlation.rehearsal() ? runs.rehearse(request, HandlerPool.REHEARSAL_TIMEOUT_MS)
+                    : runs.execute(request));
+        }
     }
 
     private HandlerRequest request(Call call, ModuleName name, byte[] body) {

@@ -23,6 +23,11 @@ public final class ScriptRandom {
     ScriptRandom() {
     }
 
+    /** Drops this thread's generator, when its request is done (a pooled thread must not keep mik's classes). */
+    public static void forgetThisThread() {
+        STREAMS.remove();
+    }
+
     /** A value in [0, 1) from the current run's generator. */
     public double next() {
         RunGuard run = RunGuard.current();

@@ -3,6 +3,8 @@ package dev.mik.script;
 import dev.mik.http.AnyMethodResource;
 import dev.mik.http.HttpRequests;
 import dev.mik.http.QueryString;
+import dev.mik.lifecycle.Drain;
+import dev.mik.lifecycle.RunAdmission;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Path;
@@ -19,9 +21,18 @@ public class ScriptResource extends AnyMethodResource {
     @Inject
     ScriptExecutor executor;
 
+    @Inject
+    Drain drain;
+
     @Override
     protected Response handle(Call call, InputStream body) {
         ScriptName name = new ScriptName(call.pathParameter("name"));
+        try (RunAdmission.Ticket admitted = drain.admission().admit("Script '" + name.value() + "'")) {
+            return run(call, name, body);
+        }
+    }
+
+    private Response run(Call call, ScriptName name, InputStream body) {
         byte[] bytes = readBody(call, body);
         String path = call.pathParameter("path");
         Map<String, String> query = QueryString.parse(call.uri().getRequestUri().getRawQuery()).firstValues();

@@ -42,13 +42,23 @@ public final class MicroServer implements AutoCloseable {
      */
     public static MicroServer start(String name, List<String> jvmOptions, Map<String, Object> config)
             throws IOException, InterruptedException {
+        return start(name, Path.of(System.getProperty("mik.war", "target/mik.war")), jvmOptions, config, List.of());
+    }
+
+    /**
+     * @param deployment the WAR, or a directory holding it unpacked (with {@code --hotdeploy}, touching its
+     *                   {@code .reload} file redeploys it in the running server)
+     * @param microOptions more Payara Micro options, e.g. {@code --hotdeploy}
+     */
+    public static MicroServer start(String name, Path deployment, List<String> jvmOptions, Map<String, Object> config,
+            List<String> microOptions) throws IOException, InterruptedException {
         String jarProperty = System.getProperty("payara.microJar");
         if (jarProperty == null) {
             throw new IllegalStateException("payara.microJar is not set: run the integration tests with mvn verify"
                     + " (-Ppayara7 for Payara 7), whose failsafe configuration names the Payara Micro jar");
         }
         Path jar = Path.of(jarProperty).toAbsolutePath();
-        Path war = Path.of(System.getProperty("mik.war", "target/mik.war")).toAbsolutePath();
+        Path war = deployment.toAbsolutePath();
         int port;
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = socket.getLocalPort();
@@ -60,6 +70,7 @@ public final class MicroServer implements AutoCloseable {
         config.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.addAll(List.of("-jar", jar.toString(), "--deploy", war.toString(), "--contextroot", "/",
                 "--port", String.valueOf(port), "--nocluster"));
+        command.addAll(microOptions);
         Path log = Path.of(System.getProperty("mik.it.dir", "target/it")).toAbsolutePath()
                 .resolve(name + "-server.log");
         Files.createDirectories(log.getParent());
@@ -102,6 +113,11 @@ public final class MicroServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The server's process id, e.g. to attach to its JVM ({@link ServerJvm}). */
+    public long pid() {
+        return process.pid();
     }
 
     public Path logFile() {
