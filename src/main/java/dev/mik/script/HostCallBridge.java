@@ -2,6 +2,9 @@ package dev.mik.script;
 
 import dev.mik.http.ServerInfo;
 import dev.mik.json.Jsonp;
+import dev.mik.observability.Span;
+import dev.mik.observability.TraceContext;
+import dev.mik.observability.Tracing;
 import dev.mik.problem.ProblemException;
 import dev.mik.problem.ProblemResponses;
 import dev.mik.problem.ProblemType;
@@ -38,17 +41,30 @@ final class HostCallBridge implements HostBridge {
 
     /** What a call produced, kept so a script that returns a call's result can pass it through unchanged. */
     sealed interface Outcome permits Answered, Failed {
+
+        /** The HTTP status the call ended with. */
+        int status();
     }
 
     record Answered(HandlerResponse response) implements Outcome {
+
+        @Override
+        public int status() {
+            return response.status();
+        }
     }
 
     record Failed(ProblemException problem) implements Outcome {
+
+        @Override
+        public int status() {
+            return problem.type().status();
+        }
     }
 
     /** The script request a bridge serves: where it arrived and how it is correlated. */
     record Origin(String contextPath, String baseUrl, ServerInfo server, String requestId,
-                  dev.mik.observability.TraceContext trace) {
+                  TraceContext trace) {
     }
 
     private final HandlerCalls handlers;
@@ -67,25 +83,33 @@ final class HostCallBridge implements HostBridge {
     @Override
     public String call(String module, String optionsJson) {
         Outcome outcome;
+        try (Span span = Tracing.spans().child("host.call", origin.trace()).attribute("mik.module", module)) {
+            outcome = attempt(module, optionsJson, span.context());
+            span.status(outcome.status());
+        }
+        outcomes.add(outcome);
+        return result(outcome).toString();
+    }
+
+    private Outcome attempt(String module, String optionsJson, TraceContext trace) {
         try {
-            HandlerRequest request = request(module, optionsJson);
+            HandlerRequest request = request(module, optionsJson, trace);
             long remainingMs = (deadlineNanos - System.nanoTime()) / 1_000_000;
             if (remainingMs <= 0) {
                 throw new ProblemException(ProblemType.TIMEOUT, "The script's deadline passed before this call.");
             }
-            outcome = new Answered(handlers.call(request, remainingMs));
+            return new Answered(handlers.call(request, remainingMs));
         } catch (ProblemException problem) {
-            outcome = new Failed(problem);
+            return new Failed(problem);
         }
-        outcomes.add(outcome);
-        return result(outcome).toString();
     }
 
     Outcome outcome(int index) {
         return outcomes.get(index);
     }
 
-    private HandlerRequest request(String module, String optionsJson) {
+    /** @param trace the call's own span: the handler's {@code traceparent} */
+    private HandlerRequest request(String module, String optionsJson, TraceContext trace) {
         ModuleName name = new ModuleName(module);
         JsonObject options = parseOptions(optionsJson);
         String method = text(options, "method", "POST").toUpperCase(Locale.ROOT);
@@ -106,7 +130,7 @@ final class HostCallBridge implements HostBridge {
         String scriptName = origin.contextPath() + "/run/" + name.value();
         String fullUrl = origin.baseUrl() + "run/" + name.value() + path + (query.isEmpty() ? "" : "?" + query);
         return new HandlerRequest(name, method, path, encodePath(path), query, headers, body, scriptName, fullUrl,
-                origin.server(), origin.requestId(), origin.trace().child().traceparent());
+                origin.server(), origin.requestId(), trace.traceparent());
     }
 
     private static JsonObject parseOptions(String optionsJson) {

@@ -2,6 +2,8 @@ package dev.mik.script;
 
 import dev.mik.http.AnyMethodResource;
 import dev.mik.http.HttpRequests;
+import dev.mik.observability.Span;
+import dev.mik.observability.Tracing;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Path;
@@ -25,11 +27,16 @@ public class ScriptResource extends AnyMethodResource {
         byte[] bytes = readBody(call, body);
         String path = call.pathParameter("path");
         Map<String, String> query = firstValues(call.uri().getRequestUri().getRawQuery());
-        var origin = new HostCallBridge.Origin(call.servlet().getContextPath(), call.uri().getBaseUri().toString(),
-                call.serverInfo(), correlation.requestId(), correlation.trace());
-        ScriptRequest request = new ScriptRequest(name, call.method(), path == null || path.isEmpty() ? "/" : path,
-                query, HttpRequests.headers(call.headers()), bytes, origin);
-        return correlation.rehearsal() ? executor.rehearse(request) : executor.run(request);
+        // the script's own span, the parent of its host.calls; the request's span also holds reading the body
+        try (Span span = Tracing.spans().child("script.run", correlation.trace()).attribute("mik.script", name.value())) {
+            var origin = new HostCallBridge.Origin(call.servlet().getContextPath(), call.uri().getBaseUri().toString(),
+                    call.serverInfo(), correlation.requestId(), span.context());
+            ScriptRequest request = new ScriptRequest(name, call.method(), path == null || path.isEmpty() ? "/" : path,
+                    query, HttpRequests.headers(call.headers()), bytes, origin);
+            Response response = correlation.rehearsal() ? executor.rehearse(request) : executor.run(request);
+            span.status(response.getStatus());
+            return response;
+        }
     }
 
     /** Query parameters in the order they were sent, percent-decoded; the first value of a repeated name wins. */
