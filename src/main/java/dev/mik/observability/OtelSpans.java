@@ -78,9 +78,16 @@ final class OtelSpans implements Spans {
         return version == null ? "(unknown version)" : version;
     }
 
-    /** Where the SDK's classes came from: the WAR's own jar, not a copy the server ships. */
-    static String sdkSource() {
-        var source = SdkTracerProvider.class.getProtectionDomain().getCodeSource();
+    /**
+     * Where the SDK's and the API's classes came from: the WAR's own jars, not a copy the server ships (Payara's MP
+     * Telemetry has API 1.29, WildFly's module 1.48).
+     */
+    static String sources() {
+        return location(SdkTracerProvider.class) + ", API from " + location(io.opentelemetry.api.trace.Span.class);
+    }
+
+    private static String location(Class<?> type) {
+        var source = type.getProtectionDomain().getCodeSource();
         return source == null ? "(unknown)" : String.valueOf(source.getLocation());
     }
 

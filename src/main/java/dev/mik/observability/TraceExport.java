@@ -33,7 +33,7 @@ public class TraceExport {
             Tracing.use(exporting);
             LOG.info(() -> "Exporting traces over OTLP/HTTP to " + settings.tracesUrl() + " as service "
                     + settings.serviceName() + " (OpenTelemetry SDK " + OtelSpans.sdkVersion() + " from "
-                    + OtelSpans.sdkSource() + ").");
+                    + OtelSpans.sources() + ").");
         });
     }
 
