@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -111,6 +112,40 @@ class OtelSpansTest {
             Thread.sleep(300);
             assertEquals(List.of(), receiver.spans());
         }
+    }
+
+    /**
+     * Undeploy stops what the exporter started: its batch thread and its sending threads end with shutdown. (On Java
+     * 17 the HTTP client's selector thread ends once the client is collected, hence the GC; Java 21+ closes it.)
+     */
+    @Test
+    void shutdownLeavesNoExporterThreadRunning() throws Exception {
+        try (OtlpReceiver receiver = OtlpReceiver.start()) {
+            Set<Thread> before = Thread.getAllStackTraces().keySet();
+            exportOneSpanAndShutDown(receiver);
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            List<String> started = startedSince(before);
+            while (!started.isEmpty() && System.nanoTime() - deadline < 0) {
+                System.gc();
+                Thread.sleep(100);
+                started = startedSince(before);
+            }
+            assertEquals(List.of(), started);
+        }
+    }
+
+    /** As an undeploy leaves it: shut down, and nothing refers to it any more. */
+    private static void exportOneSpanAndShutDown(OtlpReceiver receiver) throws InterruptedException {
+        OtelSpans spans = OtelSpans.start(TraceSettings.of(receiver.endpoint(), "mik-test", 64));
+        spans.request("GET /run/{module}", null).close();
+        receiver.await(list -> !list.isEmpty(), Duration.ofSeconds(10));
+        spans.shutdown();
+    }
+
+    private static List<String> startedSince(Set<Thread> before) {
+        return Thread.getAllStackTraces().keySet().stream().filter(thread -> !before.contains(thread))
+                .filter(Thread::isAlive).map(Thread::getName).filter(name -> !name.startsWith("HTTP-Dispatcher"))
+                .toList();
     }
 
     /**
