@@ -27,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -83,17 +84,22 @@ final class HostCallBridge implements HostBridge {
     @Override
     public String call(String module, String optionsJson) {
         Outcome outcome;
-        try (Span span = Tracing.spans().child("host.call", origin.trace()).attribute("mik.module", module)) {
-            outcome = attempt(module, optionsJson, span.context());
-            span.status(outcome.status());
+        try {
+            Function<TraceContext, HandlerRequest> request = request(module, optionsJson);
+            // a call refused before it is sent (bad name or options) has no span
+            try (Span span = Tracing.spans().child("host.call", origin.trace()).attribute("mik.module", module)) {
+                outcome = send(request.apply(span.context()));
+                span.status(outcome.status());
+            }
+        } catch (ProblemException refused) {
+            outcome = new Failed(refused);
         }
         outcomes.add(outcome);
         return result(outcome).toString();
     }
 
-    private Outcome attempt(String module, String optionsJson, TraceContext trace) {
+    private Outcome send(HandlerRequest request) {
         try {
-            HandlerRequest request = request(module, optionsJson, trace);
             long remainingMs = (deadlineNanos - System.nanoTime()) / 1_000_000;
             if (remainingMs <= 0) {
                 throw new ProblemException(ProblemType.TIMEOUT, "The script's deadline passed before this call.");
@@ -108,8 +114,8 @@ final class HostCallBridge implements HostBridge {
         return outcomes.get(index);
     }
 
-    /** @param trace the call's own span: the handler's {@code traceparent} */
-    private HandlerRequest request(String module, String optionsJson, TraceContext trace) {
+    /** The handler request the options ask for, given the call's own span (the handler's {@code traceparent}). */
+    private Function<TraceContext, HandlerRequest> request(String module, String optionsJson) {
         ModuleName name = new ModuleName(module);
         JsonObject options = parseOptions(optionsJson);
         String method = text(options, "method", "POST").toUpperCase(Locale.ROOT);
@@ -129,7 +135,9 @@ final class HostCallBridge implements HostBridge {
         String query = query(options.get("query"));
         String scriptName = origin.contextPath() + "/run/" + name.value();
         String fullUrl = origin.baseUrl() + "run/" + name.value() + path + (query.isEmpty() ? "" : "?" + query);
-        return new HandlerRequest(name, method, path, encodePath(path), query, headers, body, scriptName, fullUrl,
+        String rawPath = encodePath(path);
+        String decodedPath = path;
+        return trace -> new HandlerRequest(name, method, decodedPath, rawPath, query, headers, body, scriptName, fullUrl,
                 origin.server(), origin.requestId(), trace.traceparent());
     }
 
