@@ -67,7 +67,8 @@ public class MikConfig {
     public static final String OTEL_SERVICE_NAME = "mik.otel.service-name";
     public static final String OTEL_QUEUE_SIZE = "mik.otel.queue-size";
     /** What {@value #OTEL_ENDPOINT} accepts. */
-    public static final String OTEL_ENDPOINT_ALLOWED = "an http:// or https:// URL with a host, e.g. http://collector:4318";
+    public static final String OTEL_ENDPOINT_ALLOWED =
+            "an http:// or https:// URL with a host, e.g. http://collector:4318";
 
     private static final Logger LOG = Logger.getLogger(MikConfig.class.getName());
     private static final long MIB = 1024 * 1024;

@@ -8,9 +8,9 @@ import java.util.logging.Logger;
  * or silences it by that name (the admin console's log levels; OFF costs one level check). The line is
  * {@code key=value} pairs separated by one space, in a fixed order:
  * {@code method route name status duration_ms bytes_in bytes_out request_id trace_id}. A value that is not plain
- * (letters, digits and {@value #PLAIN_PUNCTUATION}) is written in double quotes with {@code \"}, {@code \\}, {@code \n}, {@code \r}, {@code \t} and
- * {@code \}{@code uXXXX} escapes for every other character that is not printable, so a hostile method, name or id can
- * neither split a line nor forge a pair.
+ * (letters, digits and {@value #PLAIN_PUNCTUATION}) is written in double quotes with {@code \"}, {@code \\},
+ * {@code \n}, {@code \r}, {@code \t} and {@code \}{@code uXXXX} escapes for every other character that is not
+ * printable, so a hostile method, name or id can neither split a line nor forge a pair.
  */
 public final class AccessLog {
 

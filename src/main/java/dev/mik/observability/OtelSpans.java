@@ -103,8 +103,9 @@ final class OtelSpans implements Spans {
         if (caller == null) {
             builder.setNoParent();
         } else {
-            builder.setParent(Context.root().with(io.opentelemetry.api.trace.Span.wrap(SpanContext.createFromRemoteParent(
-                    caller.traceId(), caller.spanId(), TraceFlags.fromHex(caller.flags(), 0), TraceState.getDefault()))));
+            SpanContext remote = SpanContext.createFromRemoteParent(caller.traceId(), caller.spanId(),
+                    TraceFlags.fromHex(caller.flags(), 0), TraceState.getDefault());
+            builder.setParent(Context.root().with(io.opentelemetry.api.trace.Span.wrap(remote)));
         }
         return new Recorded(builder.startSpan(), null);
     }

@@ -58,7 +58,8 @@ public class RequestCorrelation {
         RequestRoute route = rehearsal ? null : RequestRoute.of(appPath);
         String requestId = requestIdFor(incomingRequestId);
         if (route == null) {
-            TraceContext trace = rehearsal ? TraceContext.unrecorded() : TraceContext.continueOrStart(incomingTraceparent);
+            TraceContext trace = rehearsal ? TraceContext.unrecorded()
+                    : TraceContext.continueOrStart(incomingTraceparent);
             CURRENT.set(new Identity(requestId, trace, path, rehearsal, null));
             return;
         }

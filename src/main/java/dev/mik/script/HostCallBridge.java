@@ -137,8 +137,8 @@ final class HostCallBridge implements HostBridge {
         String fullUrl = origin.baseUrl() + "run/" + name.value() + path + (query.isEmpty() ? "" : "?" + query);
         String rawPath = encodePath(path);
         String decodedPath = path;
-        return trace -> new HandlerRequest(name, method, decodedPath, rawPath, query, headers, body, scriptName, fullUrl,
-                origin.server(), origin.requestId(), trace.traceparent());
+        return trace -> new HandlerRequest(name, method, decodedPath, rawPath, query, headers, body, scriptName,
+                fullUrl, origin.server(), origin.requestId(), trace.traceparent());
     }
 
     private static JsonObject parseOptions(String optionsJson) {

@@ -28,7 +28,8 @@ public class ScriptResource extends AnyMethodResource {
         String path = call.pathParameter("path");
         Map<String, String> query = firstValues(call.uri().getRequestUri().getRawQuery());
         // the script's own span, the parent of its host.calls; the request's span also holds reading the body
-        try (Span span = Tracing.spans().child("script.run", correlation.trace()).attribute("mik.script", name.value())) {
+        try (Span span = Tracing.spans().child("script.run", correlation.trace())
+                .attribute("mik.script", name.value())) {
             var origin = new HostCallBridge.Origin(call.servlet().getContextPath(), call.uri().getBaseUri().toString(),
                     call.serverInfo(), correlation.requestId(), span.context());
             ScriptRequest request = new ScriptRequest(name, call.method(), path == null || path.isEmpty() ? "/" : path,

@@ -107,7 +107,8 @@ class AccessLogTest {
         StringBuilder text = new StringBuilder();
         int length = random.nextInt(12);
         for (int i = 0; i < length; i++) {
-            text.append(random.nextBoolean() ? (char) random.nextInt(128) : HOSTILE.charAt(random.nextInt(HOSTILE.length())));
+            text.append(random.nextBoolean() ? (char) random.nextInt(128)
+                    : HOSTILE.charAt(random.nextInt(HOSTILE.length())));
         }
         return text.toString();
     }

@@ -97,7 +97,8 @@ class OtelSpansTest {
         try (OtlpReceiver receiver = OtlpReceiver.start()) {
             OtelSpans spans = OtelSpans.start(TraceSettings.of(receiver.endpoint(), "mik-test", 64));
             try {
-                Span server = spans.request("GET /run/{module}", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00");
+                Span server = spans.request("GET /run/{module}",
+                        "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00");
                 assertEquals("4bf92f3577b34da6a3ce929d0e0e4736", server.context().traceId());
                 assertEquals("00", server.context().flags());
                 try (Span child = spans.child("host.call", server.context())) {
