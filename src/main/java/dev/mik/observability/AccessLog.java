@@ -27,6 +27,21 @@ public final class AccessLog {
         }
     }
 
+    /**
+     * The line of a {@code /run} or {@code /script} request answered at the servlet layer before JAX-RS saw it (413
+     * unread, 408 read too slowly): its duration is not known, so it is {@code -}.
+     *
+     * @param appPath the path after the context path, e.g. {@code /run/hello}
+     */
+    public static void answeredEarly(String method, String appPath, int status, long bytesIn, long bytesOut,
+                                     String requestId, String traceId) {
+        RequestRoute route = RequestRoute.of(appPath);
+        if (route != null) {
+            log(new AccessEntry(method, route.kind(), route.name(), status, -1, bytesIn, bytesOut, requestId,
+                    traceId));
+        }
+    }
+
     /** The line for {@code entry}. */
     public static String line(AccessEntry entry) {
         StringBuilder line = new StringBuilder(160);
@@ -34,11 +49,16 @@ public final class AccessLog {
         pair(line, "route", entry.route());
         pair(line, "name", entry.name());
         line.append(" status=").append(entry.status());
-        // microsecond precision in milliseconds, e.g. 1.234
-        long micros = entry.durationNs() / 1_000;
-        line.append(" duration_ms=").append(micros / 1_000).append('.');
-        String fraction = Long.toString(micros % 1_000);
-        line.append("000", 0, 3 - fraction.length()).append(fraction);
+        line.append(" duration_ms=");
+        if (entry.durationNs() < 0) {
+            line.append('-');
+        } else {
+            // microsecond precision in milliseconds, e.g. 1.234
+            long micros = entry.durationNs() / 1_000;
+            line.append(micros / 1_000).append('.');
+            String fraction = Long.toString(micros % 1_000);
+            line.append("000", 0, 3 - fraction.length()).append(fraction);
+        }
         line.append(" bytes_in=").append(entry.bytesIn() < 0 ? "-" : Long.toString(entry.bytesIn()));
         line.append(" bytes_out=").append(entry.bytesOut());
         pair(line, "request_id", entry.requestId());

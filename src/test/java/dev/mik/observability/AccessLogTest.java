@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.logging.Level;
+import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -39,6 +40,17 @@ class AccessLogTest {
     }
 
     @Test
+    void aRequestAnsweredBeforeJaxRsHasNoKnownDurationAndOtherPathsNoLine() {
+        try (LogCapture capture = LogCapture.of(AccessLog.LOGGER)) {
+            AccessLog.answeredEarly("POST", "/run/hello/x", 413, 20_000_000, 310, "r", "t");
+            AccessLog.answeredEarly("GET", "/_mik/health", 408, 5, 300, "r", "t");
+            assertEquals(List.of("method=POST route=run name=hello status=413 duration_ms=- bytes_in=20000000"
+                    + " bytes_out=310 request_id=r trace_id=t"), capture.records().stream()
+                    .map(LogRecord::getMessage).toList());
+        }
+    }
+
+    @Test
     void aNameThatForgesALineOrAPairStaysInsideItsQuotedValue() {
         String forged = "x status=200\n[INFO] method=GET route=run \"name\"=\\ok";
         String line = AccessLog.line(new AccessEntry("GET", "run", forged, 404, 0, 0, 0, "r", "t"));
@@ -63,7 +75,7 @@ class AccessLogTest {
         Random random = new Random(20261130);
         for (int i = 0; i < 20_000; i++) {
             AccessEntry entry = new AccessEntry(text(random), text(random), text(random), random.nextInt(600),
-                    random.nextLong(0, Long.MAX_VALUE), random.nextInt(3) - 1, random.nextInt(1 << 20),
+                    random.nextInt(10) == 0 ? -1 : random.nextLong(0, Long.MAX_VALUE), random.nextInt(3) - 1, random.nextInt(1 << 20),
                     random.nextInt(10) == 0 ? null : text(random), text(random));
             String line = AccessLog.line(entry);
             for (char c : line.toCharArray()) {
@@ -80,6 +92,7 @@ class AccessLogTest {
             assertEquals(Integer.toString(entry.status()), parsed.get("status"), line);
             assertEquals(entry.bytesIn() < 0 ? null : Long.toString(entry.bytesIn()), parsed.get("bytes_in"), line);
             assertEquals(Long.toString(entry.bytesOut()), parsed.get("bytes_out"), line);
+            assertEquals(entry.durationNs() < 0, parsed.get("duration_ms") == null, line);
             assertEquals(entry.requestId(), parsed.get("request_id"), line);
             assertEquals(entry.traceId(), parsed.get("trace_id"), line);
         }

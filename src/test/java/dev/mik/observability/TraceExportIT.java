@@ -36,6 +36,8 @@ class TraceExportIT {
     private static final List<String> CHECKOUT_CALLS = List.of("auth", "inventory", "payment", "orders",
             "notifications");
     private static final Duration EXPORT_WAIT = Duration.ofSeconds(30);
+    /** Small enough for a test to be refused unread; the checkout's order fits. */
+    private static final int REQUEST_MAX_BYTES = 1_000;
     private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     private static OtlpReceiver receiver;
@@ -54,7 +56,8 @@ class TraceExportIT {
                 "mik.handlers.dir", handlers,
                 "mik.scripts.dir", scripts,
                 "mik.otel.endpoint", receiver.endpoint(),
-                "mik.otel.service-name", "mik-it"));
+                "mik.otel.service-name", "mik-it",
+                "mik.request.max-bytes", REQUEST_MAX_BYTES));
     }
 
     @AfterAll
@@ -135,6 +138,18 @@ class TraceExportIT {
         assertTrue(line.contains("method=GET route=run name=hello status=200 "), line);
         assertTrue(line.contains(" bytes_in=0 bytes_out=" + reply.body().length() + " "), line);
         assertTrue(line.endsWith(" trace_id=" + answered.traceId()), line);
+    }
+
+    /** A body refused unread (413, before JAX-RS) still has its access line, its duration unknown. */
+    @Test
+    void aRequestRefusedBeforeJaxRsStillHasItsAccessLine() throws Exception {
+        HttpResponse<String> reply = send(HttpRequest.newBuilder(server.base().resolve("run/hello"))
+                .header("X-Request-ID", "it-too-large-1")
+                .POST(HttpRequest.BodyPublishers.ofString("x".repeat(REQUEST_MAX_BYTES + 1))));
+        assertEquals(413, reply.statusCode(), reply.body());
+        String line = accessLine("request_id=it-too-large-1");
+        assertTrue(line.contains("method=POST route=run name=hello status=413 duration_ms=- bytes_in="
+                + (REQUEST_MAX_BYTES + 1) + " bytes_out=" + reply.body().length() + " "), line);
     }
 
     /** The warm-up's rehearsals and health probes export nothing: every span received belongs to a test's request. */
