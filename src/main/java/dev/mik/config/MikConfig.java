@@ -4,11 +4,14 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.Config;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -61,6 +64,12 @@ public class MikConfig {
     public static final String MEMORY_HIGH_WATER_PERCENT = "mik.memory.high-water-percent";
     public static final String REQUEST_READ_TIMEOUT_MS = "mik.request.read-timeout-ms";
     public static final String SHUTDOWN_DRAIN_MS = "mik.shutdown.drain-ms";
+    public static final String OTEL_ENDPOINT = "mik.otel.endpoint";
+    public static final String OTEL_SERVICE_NAME = "mik.otel.service-name";
+    public static final String OTEL_QUEUE_SIZE = "mik.otel.queue-size";
+    /** What {@value #OTEL_ENDPOINT} accepts. */
+    public static final String OTEL_ENDPOINT_ALLOWED =
+            "an http:// or https:// URL with a host, e.g. http://collector:4318";
 
     private static final Logger LOG = Logger.getLogger(MikConfig.class.getName());
     private static final long MIB = 1024 * 1024;
@@ -100,10 +109,11 @@ public class MikConfig {
             new NumberSetting(SCRIPT_INPUT_MAX_NODES, 100_000, 1, UNBOUNDED, ""),
             new NumberSetting(MEMORY_HIGH_WATER_PERCENT, 85, 1, 99, ""),
             new NumberSetting(REQUEST_READ_TIMEOUT_MS, 10_000, 1, UNBOUNDED, ""),
-            new NumberSetting(SHUTDOWN_DRAIN_MS, 10_000, 0, DRAIN_MAX_MS, "an undeploy waits this long"));
+            new NumberSetting(SHUTDOWN_DRAIN_MS, 10_000, 0, DRAIN_MAX_MS, "an undeploy waits this long"),
+            new NumberSetting(OTEL_QUEUE_SIZE, 2048, 1, 1 << 20, "ended spans held for export; more are dropped"));
 
     private static final Map<String, String> STRING_DEFAULTS = Map.of(HANDLERS_DIR, "handlers", SCRIPTS_DIR,
-            "scripts", CACHE_DIR, "");
+            "scripts", CACHE_DIR, "", OTEL_ENDPOINT, "", OTEL_SERVICE_NAME, "mik");
 
     @Inject
     Config config;
@@ -288,6 +298,40 @@ public class MikConfig {
      */
     public long shutdownDrainMs() {
         return number(SHUTDOWN_DRAIN_MS);
+    }
+
+    /**
+     * Where traces are exported over OTLP/HTTP ({@value #OTEL_ENDPOINT}), or empty when unset or refused: traces are
+     * then off. A refused value is logged once, naming the key, the value and what is allowed.
+     */
+    public Optional<URI> otelEndpoint() {
+        String raw = string(OTEL_ENDPOINT);
+        if (raw.isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            URI endpoint = new URI(raw.trim());
+            if (("http".equals(endpoint.getScheme()) || "https".equals(endpoint.getScheme()))
+                    && endpoint.getHost() != null && endpoint.getRawQuery() == null
+                    && endpoint.getRawFragment() == null && endpoint.getRawUserInfo() == null) {
+                return Optional.of(endpoint);
+            }
+        } catch (URISyntaxException malformed) {
+            // refused below
+        }
+        LOG.warning(() -> "Refused configuration value " + OTEL_ENDPOINT + "=" + raw + " (allowed: "
+                + OTEL_ENDPOINT_ALLOWED + "); traces are not exported.");
+        return Optional.empty();
+    }
+
+    /** The {@code service.name} exported traces carry. */
+    public String otelServiceName() {
+        return string(OTEL_SERVICE_NAME);
+    }
+
+    /** Ended spans waiting for export at most; a span ended while it is full is dropped. */
+    public int otelQueueSize() {
+        return (int) number(OTEL_QUEUE_SIZE);
     }
 
     /** The values set now that are refused, each with the value serving instead; empty when all are valid. */

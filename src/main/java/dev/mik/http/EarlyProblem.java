@@ -1,5 +1,6 @@
 package dev.mik.http;
 
+import dev.mik.observability.AccessLog;
 import dev.mik.observability.RequestCorrelation;
 import dev.mik.observability.TraceContext;
 import dev.mik.problem.ProblemResponses;
@@ -28,6 +29,7 @@ final class EarlyProblem {
             return;
         }
         String requestId = RequestCorrelation.requestIdFor(request.getHeader(RequestCorrelation.REQUEST_ID_HEADER));
+        TraceContext trace = TraceContext.continueOrStart(request.getHeader(RequestCorrelation.TRACEPARENT_HEADER));
         byte[] bytes = ProblemResponses.document(type, detail, request.getRequestURI(), requestId, extensions)
                 .toString().getBytes(StandardCharsets.UTF_8);
         try {
@@ -35,9 +37,7 @@ final class EarlyProblem {
             response.setStatus(type.status());
             response.setContentType(ProblemResponses.MEDIA_TYPE);
             response.setHeader(RequestCorrelation.REQUEST_ID_HEADER, requestId);
-            response.setHeader(RequestCorrelation.TRACEPARENT_HEADER,
-                    TraceContext.continueOrStart(request.getHeader(RequestCorrelation.TRACEPARENT_HEADER))
-                            .traceparent());
+            response.setHeader(RequestCorrelation.TRACEPARENT_HEADER, trace.traceparent());
             response.setHeader("Connection", "close");
             if (retryAfterSeconds != null) {
                 response.setHeader("Retry-After", retryAfterSeconds.toString());
@@ -45,6 +45,9 @@ final class EarlyProblem {
             response.setContentLength(bytes.length);
             response.getOutputStream().write(bytes);
             response.flushBuffer();
+            AccessLog.answeredEarly(request.getMethod(), request.getRequestURI().substring(
+                    request.getContextPath().length()), type.status(), request.getContentLengthLong(), bytes.length,
+                    requestId, trace.traceId());
         } catch (IOException | IllegalStateException clientGone) {
             // nothing more can be said to a client that closed the connection
         }

@@ -34,7 +34,7 @@ public class RequestCorrelation {
     private final byte[] rehearsalSecret = newSecret();
 
     /** One request's identity; a rehearsal is the warm-up's own request, counted nowhere. */
-    private record Identity(String requestId, TraceContext trace, String path, boolean rehearsal) {
+    private record Identity(String requestId, TraceContext trace, String path, boolean rehearsal, Exchange exchange) {
     }
 
     /** The incoming id when it is sane, else a new UUID; also for answers given before JAX-RS sees a request. */
@@ -44,11 +44,51 @@ public class RequestCorrelation {
                 : UUID.randomUUID().toString();
     }
 
-    /** Starts the identity of the request this thread serves now. */
-    void begin(String incomingRequestId, String incomingTraceparent, String path, String incomingRehearsal) {
-        CURRENT.set(new Identity(requestIdFor(incomingRequestId), TraceContext.continueOrStart(incomingTraceparent),
-                path, incomingRehearsal != null && MessageDigest.isEqual(rehearsalSecret,
-                        incomingRehearsal.getBytes(StandardCharsets.US_ASCII))));
+    /**
+     * Starts the identity of the request this thread serves now. A {@code /run} or {@code /script} request that is not
+     * a rehearsal also gets its span and an access-log line ({@link #respond}, {@link #finish}).
+     *
+     * @param appPath the path relative to the application, e.g. {@code run/hello}
+     * @param bytesIn the declared body length, -1 when none was declared
+     */
+    void begin(String incomingRequestId, String incomingTraceparent, String path, String incomingRehearsal,
+               String method, String appPath, long bytesIn) {
+        boolean rehearsal = incomingRehearsal != null && MessageDigest.isEqual(rehearsalSecret,
+                incomingRehearsal.getBytes(StandardCharsets.US_ASCII));
+        RequestRoute route = rehearsal ? null : RequestRoute.of(appPath);
+        String requestId = requestIdFor(incomingRequestId);
+        if (route == null) {
+            TraceContext trace = rehearsal ? TraceContext.unrecorded()
+                    : TraceContext.continueOrStart(incomingTraceparent);
+            CURRENT.set(new Identity(requestId, trace, path, rehearsal, null));
+            return;
+        }
+        Span span = Tracing.spans().request(route.spanName(method), incomingTraceparent)
+                .attribute(route.attribute(), route.name()).attribute("http.request.method", method);
+        CURRENT.set(new Identity(requestId, span.context(), path, false, new Exchange(method, route, bytesIn, span)));
+    }
+
+    /** This request's response status, before its body is written; answers whether its access line is still due. */
+    boolean respond(int status) {
+        Exchange exchange = current().exchange();
+        if (exchange != null) {
+            exchange.respond(status);
+        }
+        return exchange != null;
+    }
+
+    /** Whether this request's access line waits for its response body to be written and counted. */
+    boolean awaitsBody() {
+        Exchange exchange = current().exchange();
+        return exchange != null && !exchange.finished();
+    }
+
+    /** Ends this request's span and logs its access line, once its response body's length is known. */
+    void finish(long bytesOut) {
+        Identity identity = current();
+        if (identity.exchange() != null) {
+            identity.exchange().finish(bytesOut, identity.requestId());
+        }
     }
 
     /** Ends the identity this thread holds, when its request is done (a pooled thread must not keep mik's classes). */
@@ -83,7 +123,7 @@ public class RequestCorrelation {
     private static Identity current() {
         Identity identity = CURRENT.get();
         if (identity == null) {
-            identity = new Identity(requestIdFor(null), TraceContext.continueOrStart(null), "", false);
+            identity = new Identity(requestIdFor(null), TraceContext.continueOrStart(null), "", false, null);
             CURRENT.set(identity);
         }
         return identity;

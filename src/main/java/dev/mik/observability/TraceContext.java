@@ -16,14 +16,28 @@ public record TraceContext(String traceId, String spanId, String flags) {
     private static final String ZERO_SPAN = "0".repeat(16);
 
     public static TraceContext continueOrStart(String incoming) {
+        TraceContext caller = caller(incoming);
+        return caller != null ? caller.child() : new TraceContext(randomHex(16), randomHex(8), "01");
+    }
+
+    /**
+     * A new trace marked not to be recorded (W3C flags {@code 00}): the warm-up's rehearsals, so no span of theirs is
+     * exported and no trace shows half a rehearsal.
+     */
+    public static TraceContext unrecorded() {
+        return new TraceContext(randomHex(16), randomHex(8), "00");
+    }
+
+    /** The caller's own position from a valid incoming {@code traceparent} (its span, not a new one), else null. */
+    public static TraceContext caller(String incoming) {
         if (incoming != null) {
             var match = TRACEPARENT.matcher(incoming.trim());
             if (match.matches() && !"ff".equals(match.group(1)) && !ZERO_TRACE.equals(match.group(2))
                     && !ZERO_SPAN.equals(match.group(3)) && !("00".equals(match.group(1)) && match.group(5) != null)) {
-                return new TraceContext(match.group(2), randomHex(8), match.group(4));
+                return new TraceContext(match.group(2), match.group(3), match.group(4));
             }
         }
-        return new TraceContext(randomHex(16), randomHex(8), "01");
+        return null;
     }
 
     /** The same trace with a new span, for a call this request makes (a {@code host.call}). */

@@ -2,6 +2,8 @@ package dev.mik.run;
 
 import com.dylibso.chicory.runtime.ChicoryInterruptedException;
 import dev.mik.observability.LogText;
+import dev.mik.observability.Span;
+import dev.mik.observability.Tracing;
 import dev.mik.problem.ProblemException;
 import dev.mik.problem.ProblemType;
 import dev.mik.wasm.HandlerExitException;
@@ -91,9 +93,12 @@ final class HandlerRunner {
 
     private static WagiOutput runOnce(ModuleVersion version, WagiInput input, String export, long memoryMaxBytes,
                                       long responseMaxBytes) {
-        PreparedInstance instance = version.take(memoryMaxBytes);
+        PreparedInstance instance;
+        try (Span instantiate = Tracing.spans().nested("handler.instantiate")) {
+            instance = version.take(memoryMaxBytes);
+        }
         boolean heapShort = false;
-        try {
+        try (Span run = Tracing.spans().nested("handler.run")) {
             return instance.run(input, export, responseMaxBytes);
         } catch (OutOfMemoryError e) {
             heapShort = true;

@@ -3,7 +3,9 @@ package dev.mik.run;
 import dev.mik.config.MikConfig;
 import dev.mik.memory.Admission;
 import dev.mik.observability.Metrics;
+import dev.mik.observability.Span;
 import dev.mik.observability.TraceContext;
+import dev.mik.observability.Tracing;
 import dev.mik.problem.ProblemException;
 import dev.mik.problem.ProblemType;
 
@@ -53,9 +55,18 @@ public final class HandlerRuns {
      * {@code mik.handler.timeout-ms}: a script's {@code host.call} never outlives the script's own deadline.
      */
     public HandlerResponse execute(HandlerRequest request, long maxTimeoutMs) {
+        try (Span span = Tracing.spans().childOf("handler", request.traceparent())
+                .attribute("mik.module", request.module().value())) {
+            return execute(request, maxTimeoutMs, span);
+        }
+    }
+
+    private HandlerResponse execute(HandlerRequest request, long maxTimeoutMs, Span span) {
         long memoryMax = config.handlerMemoryMaxBytes();
-        ModuleVersion version = catalog.resolve(config.handlersDir(), request.module(), config.moduleMaxBytes(),
-                memoryMax);
+        ModuleVersion version;
+        try (Span compile = Tracing.spans().nested("handler.compile")) {
+            version = catalog.resolve(config.handlersDir(), request.module(), config.moduleMaxBytes(), memoryMax);
+        }
         pressure.admit("Handler '" + request.module() + "'");
         int threshold = config.breakerFailureThreshold();
         CircuitBreaker breaker = version.breaker();
@@ -93,6 +104,7 @@ public final class HandlerRuns {
             breaker.release();
             throw unexpected;
         } finally {
+            span.status(status);
             metrics.record(Metrics.Kind.HANDLER, request.module().value(), status, System.nanoTime() - started);
         }
     }

@@ -6,6 +6,9 @@ import dev.mik.sandbox.ScriptSandbox;
 
 import dev.mik.http.ServerInfo;
 import dev.mik.json.Jsonp;
+import dev.mik.observability.Span;
+import dev.mik.observability.TraceContext;
+import dev.mik.observability.Tracing;
 import dev.mik.problem.ProblemException;
 import dev.mik.problem.ProblemResponses;
 import dev.mik.problem.ProblemType;
@@ -28,6 +31,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -42,17 +46,30 @@ final class HostCallBridge implements HostBridge {
 
     /** What a call produced, kept so a script that returns a call's result can pass it through unchanged. */
     sealed interface Outcome permits Answered, Failed {
+
+        /** The HTTP status the call ended with. */
+        int status();
     }
 
     record Answered(HandlerResponse response) implements Outcome {
+
+        @Override
+        public int status() {
+            return response.status();
+        }
     }
 
     record Failed(ProblemException problem) implements Outcome {
+
+        @Override
+        public int status() {
+            return problem.type().status();
+        }
     }
 
     /** The script request a bridge serves: where it arrived and how it is correlated. */
     record Origin(String contextPath, String baseUrl, ServerInfo server, String requestId,
-                  dev.mik.observability.TraceContext trace) {
+                  TraceContext trace) {
     }
 
     private final HandlerCalls handlers;
@@ -72,24 +89,37 @@ final class HostCallBridge implements HostBridge {
     public String call(String module, String optionsJson) {
         Outcome outcome;
         try {
-            HandlerRequest request = request(module, optionsJson);
+            Function<TraceContext, HandlerRequest> request = request(module, optionsJson);
+            // a call refused before it is sent (bad name or options) has no span
+            try (Span span = Tracing.spans().child("host.call", origin.trace()).attribute("mik.module", module)) {
+                outcome = send(request.apply(span.context()));
+                span.status(outcome.status());
+            }
+        } catch (ProblemException refused) {
+            outcome = new Failed(refused);
+        }
+        outcomes.add(outcome);
+        return result(outcome).toString();
+    }
+
+    private Outcome send(HandlerRequest request) {
+        try {
             long remainingMs = (deadlineNanos - System.nanoTime()) / 1_000_000;
             if (remainingMs <= 0) {
                 throw new ProblemException(ProblemType.TIMEOUT, "The script's deadline passed before this call.");
             }
-            outcome = new Answered(handlers.call(request, remainingMs));
+            return new Answered(handlers.call(request, remainingMs));
         } catch (ProblemException problem) {
-            outcome = new Failed(problem);
+            return new Failed(problem);
         }
-        outcomes.add(outcome);
-        return result(outcome).toString();
     }
 
     Outcome outcome(int index) {
         return outcomes.get(index);
     }
 
-    private HandlerRequest request(String module, String optionsJson) {
+    /** The handler request the options ask for, given the call's own span (the handler's {@code traceparent}). */
+    private Function<TraceContext, HandlerRequest> request(String module, String optionsJson) {
         ModuleName name = new ModuleName(module);
         JsonObject options = parseOptions(optionsJson);
         String method = text(options, "method", "POST").toUpperCase(Locale.ROOT);
@@ -109,8 +139,10 @@ final class HostCallBridge implements HostBridge {
         String query = query(options.get("query"));
         String scriptName = name.mountedUnder(origin.contextPath());
         String fullUrl = origin.baseUrl() + "run/" + name.value() + path + (query.isEmpty() ? "" : "?" + query);
-        return new HandlerRequest(name, method, path, encodePath(path), query, headers, body, scriptName, fullUrl,
-                origin.server(), origin.requestId(), origin.trace().child().traceparent());
+        String rawPath = encodePath(path);
+        String decodedPath = path;
+        return trace -> new HandlerRequest(name, method, decodedPath, rawPath, query, headers, body, scriptName,
+                fullUrl, origin.server(), origin.requestId(), trace.traceparent());
     }
 
     private static JsonObject parseOptions(String optionsJson) {

@@ -236,7 +236,7 @@ public class ScriptExecutor {
     public void rehearse(String name) {
         ScriptName scriptName = new ScriptName(name);
         HostCallBridge.Origin origin = new HostCallBridge.Origin("", "http://localhost/", HandlerPool.REHEARSAL_SERVER,
-                HandlerPool.REHEARSAL_ID, TraceContext.continueOrStart(null));
+                HandlerPool.REHEARSAL_ID, TraceContext.unrecorded());
         ScriptRequest request = new ScriptRequest(scriptName, "POST", "/", Map.of(), Map.of(),
                 "{}".getBytes(StandardCharsets.UTF_8), origin);
         try {

@@ -5,6 +5,8 @@ import dev.mik.http.HttpRequests;
 import dev.mik.http.QueryString;
 import dev.mik.lifecycle.Drain;
 import dev.mik.lifecycle.RunAdmission;
+import dev.mik.observability.Span;
+import dev.mik.observability.Tracing;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Path;
@@ -36,10 +38,16 @@ public class ScriptResource extends AnyMethodResource {
         byte[] bytes = readBody(call, body);
         String path = call.pathParameter("path");
         Map<String, String> query = QueryString.parse(call.uri().getRequestUri().getRawQuery()).firstValues();
-        var origin = new HostCallBridge.Origin(call.servlet().getContextPath(), call.uri().getBaseUri().toString(),
-                call.serverInfo(), correlation.requestId(), correlation.trace());
-        ScriptRequest request = new ScriptRequest(name, call.method(), path == null || path.isEmpty() ? "/" : path,
-                query, HttpRequests.headers(call.headers()), bytes, origin);
-        return correlation.rehearsal() ? executor.rehearse(request) : executor.run(request);
+        // the script's own span, the parent of its host.calls; the request's span also holds reading the body
+        try (Span span = Tracing.spans().child("script.run", correlation.trace())
+                .attribute("mik.script", name.value())) {
+            var origin = new HostCallBridge.Origin(call.servlet().getContextPath(), call.uri().getBaseUri().toString(),
+                    call.serverInfo(), correlation.requestId(), span.context());
+            ScriptRequest request = new ScriptRequest(name, call.method(), path == null || path.isEmpty() ? "/" : path,
+                    query, HttpRequests.headers(call.headers()), bytes, origin);
+            Response response = correlation.rehearsal() ? executor.rehearse(request) : executor.run(request);
+            span.status(response.getStatus());
+            return response;
+        }
     }
 }

@@ -27,6 +27,11 @@ public final class LogCapture extends Handler implements AutoCloseable {
         return new LogCapture(Logger.getLogger(source.getName()), false);
     }
 
+    /** Captures the logger named {@code name} (e.g. the access log's). */
+    public static LogCapture of(String name) {
+        return new LogCapture(Logger.getLogger(name), false);
+    }
+
     /** Captures {@code source}'s logger and keeps its lines off the console meanwhile. */
     public static LogCapture silencing(Class<?> source) {
         return new LogCapture(Logger.getLogger(source.getName()), true);

@@ -1,0 +1,15 @@
+package dev.mik.observability;
+
+/**
+ * What the access log says of one request.
+ *
+ * @param route      {@code run} or {@code script}
+ * @param name       the module or script as the path named it (still percent-encoded)
+ * @param durationNs from the request's first filter to its response's status and length being known; -1 when not
+ *                   known (a request answered before JAX-RS saw it)
+ * @param bytesIn    the request body's declared length, -1 when it came without one (chunked)
+ * @param bytesOut   the response body's length
+ */
+public record AccessEntry(String method, String route, String name, int status, long durationNs, long bytesIn,
+                          long bytesOut, String requestId, String traceId) {
+}
