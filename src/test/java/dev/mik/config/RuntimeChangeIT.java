@@ -11,9 +11,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Predicate;
 import java.util.logging.Logger;
 
+import static dev.mik.config.RuntimeChangeChecks.assertRefusedWhile500StaysInForce;
+import static dev.mik.config.RuntimeChangeChecks.awaitMs;
+import static dev.mik.config.RuntimeChangeChecks.configCheck;
 import static dev.mik.testing.Problems.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -58,31 +60,20 @@ class RuntimeChangeIT {
             assertEquals(200, http.get("run/slow?ms=1500").status(), "the default 30 s timeout lets it finish");
 
             Files.writeString(key, "500");
-            long appliedMs = awaitMs(() -> http.get("run/slow?ms=1500"), reply -> reply.status() == 504);
+            long appliedMs = awaitMs(() -> http.get("run/slow?ms=1500"), reply -> reply.status() == 504,
+                    APPLY_MAX_MS);
             JsonObject timedOut = assertProblem(http.get("run/slow?ms=1500"), 504, "timeout");
             assertEquals(500, timedOut.getInt("timeoutMs"));
             assertEquals(200, http.get("run/slow?ms=100").status());
 
             Files.writeString(key, "soon");
-            long refusedMs = awaitMs(() -> http.get("_mik/health/ready"),
-                    reply -> reply.body().contains("\"key\":\"" + MikConfig.HANDLER_TIMEOUT_MS + "\""));
-            Http.Reply ready = http.get("_mik/health/ready");
-            assertEquals(200, ready.status(), "a refused value does not take the server out: " + ready.body());
-            JsonObject invalid = configCheck(ready.json()).getJsonObject("data").getJsonArray("invalid")
-                    .getJsonObject(0);
-            assertEquals(MikConfig.HANDLER_TIMEOUT_MS, invalid.getString("key"));
-            assertEquals("soon", invalid.getString("value"));
-            assertEquals("at least 1", invalid.getString("allowed"));
-            assertEquals(500, invalid.getJsonNumber("inForce").longValue());
-            for (int i = 0; i < 5; i++) {
-                assertEquals(200, http.get("run/hello").status());
-                assertEquals(500, assertProblem(http.get("run/slow?ms=1500"), 504, "timeout").getInt("timeoutMs"));
-            }
+            long refusedMs = assertRefusedWhile500StaysInForce(http, APPLY_MAX_MS);
             assertEquals(1, occurrences(server.log(), "Refused configuration value " + MikConfig.HANDLER_TIMEOUT_MS
                     + "=soon"), "logged once");
 
             Files.writeString(key, "5000");
-            long validAgainMs = awaitMs(() -> http.get("run/slow?ms=1500"), reply -> reply.status() == 200);
+            long validAgainMs = awaitMs(() -> http.get("run/slow?ms=1500"), reply -> reply.status() == 200,
+                    APPLY_MAX_MS);
             assertEquals("UP", configCheck(http.get("_mik/health/ready").json()).getString("status"));
             String applied = "A changed " + MikConfig.HANDLER_TIMEOUT_MS + " applied after " + appliedMs
                     + " ms, a refused one was reported after " + refusedMs + " ms, a valid one again after "
@@ -92,25 +83,7 @@ class RuntimeChangeIT {
         }
     }
 
-    private static JsonObject configCheck(JsonObject health) {
-        return health.getJsonArray("checks").getValuesAs(JsonObject.class).stream()
-                .filter(check -> check.getString("name").equals("config")).findFirst().orElseThrow();
-    }
 
-    /** Asks until the answer passes; how long that took. */
-    private static long awaitMs(java.util.function.Supplier<Http.Reply> ask, Predicate<Http.Reply> passes)
-            throws InterruptedException {
-        long started = System.nanoTime();
-        Http.Reply last = ask.get();
-        while (!passes.test(last)) {
-            if ((System.nanoTime() - started) / 1_000_000 > APPLY_MAX_MS) {
-                throw new AssertionError("not applied within " + APPLY_MAX_MS + " ms; last answer " + last);
-            }
-            Thread.sleep(250);
-            last = ask.get();
-        }
-        return (System.nanoTime() - started) / 1_000_000;
-    }
 
     private static int occurrences(String text, String part) {
         int count = 0;
