@@ -55,6 +55,7 @@ final class OtelSpans implements Spans {
         OtlpHttpSpanExporter exporter = OtlpHttpSpanExporter.builder()
                 .setEndpoint(settings.tracesUrl().toString())
                 .setTimeout(EXPORT_TIMEOUT)
+                .setComponentLoader(new OwnPlugins(OtelSpans.class.getClassLoader()))
                 .build();
         BatchSpanProcessor batches = BatchSpanProcessor.builder(exporter)
                 .setMaxQueueSize(settings.queueSize())
