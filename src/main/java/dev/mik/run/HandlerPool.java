@@ -91,6 +91,8 @@ public class HandlerPool {
     ManagedThreadFactory threadFactory;
 
     private ExecutorService prepareThreads;
+    /** How long an undeploy waits for a thread that is making an instance ahead. */
+    static final long PREPARE_STOP_WAIT_SECONDS = 10;
     private final FileDigests digests = new FileDigests();
     private Watchdog<RunDeadline> deadlines;
 
@@ -163,6 +165,15 @@ public class HandlerPool {
         deadlines.close();
         sweeper.cancel(false);
         idleReleaser.cancel(false);
+        // a thread still making an instance finishes it first: undeploy waits, so no thread of mik outlives it
+        try {
+            if (!prepareThreads.awaitTermination(PREPARE_STOP_WAIT_SECONDS, TimeUnit.SECONDS)) {
+                LOG.warning("A thread making handler instances ahead was still busy " + PREPARE_STOP_WAIT_SECONDS
+                        + " s after the undeploy began; it ends when its instance is made.");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         LOG.info("Released the handler pool: its threads, deadline watchdog and scheduled sweeps.");
     }
 

@@ -30,7 +30,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class RunawayIT extends ServerTest {
 
     private static final String NAME = "runaway-it";
-    private static final long DEADLINE_MS = 1_500;
+    private static final long DEADLINE_MS = 3_000;
     private static final long GRACE_MS = 500;
     private static final AtomicInteger SEQUENCE = new AtomicInteger();
     private static final int STRING = ScriptSandbox.MAX_STRING_LENGTH;
