@@ -12,4 +12,15 @@ package dev.mik.observability;
  */
 public record AccessEntry(String method, String route, String name, int status, long durationNs, long bytesIn,
                           long bytesOut, String requestId, String traceId) {
+
+    /**
+     * The {@code bytes_in} of a request: its {@code Content-Length}; a request with neither that nor a
+     * {@code Transfer-Encoding} has no body, so 0 (servers differ in what they report then); -1 when it came chunked.
+     */
+    public static long declaredBodyBytes(long contentLength, String transferEncoding) {
+        if (contentLength >= 0) {
+            return contentLength;
+        }
+        return transferEncoding == null ? 0 : -1;
+    }
 }

@@ -33,7 +33,8 @@ public class CorrelationFilter implements ContainerRequestFilter, ContainerRespo
                 request.getHeaderString(RequestCorrelation.TRACEPARENT_HEADER),
                 request.getUriInfo().getRequestUri().getRawPath(),
                 request.getHeaderString(RequestCorrelation.REHEARSAL_HEADER),
-                request.getMethod(), request.getUriInfo().getPath(false), request.getLength());
+                request.getMethod(), request.getUriInfo().getPath(false),
+                AccessEntry.declaredBodyBytes(request.getLength(), request.getHeaderString("Transfer-Encoding")));
     }
 
     @Override

@@ -25,6 +25,14 @@ class AccessLogTest {
             + "[]{}'`$é漢😀";
 
     @Test
+    void bytesInIsTheDeclaredLengthZeroWithoutABodyAndUnknownWhenChunked() {
+        assertEquals(80, AccessEntry.declaredBodyBytes(80, null));
+        assertEquals(0, AccessEntry.declaredBodyBytes(0, null));
+        assertEquals(0, AccessEntry.declaredBodyBytes(-1, null), "no Content-Length and no Transfer-Encoding: no body");
+        assertEquals(-1, AccessEntry.declaredBodyBytes(-1, "chunked"));
+    }
+
+    @Test
     void aPlainRequestIsOneLineOfPairsInAFixedOrder() {
         String line = AccessLog.line(new AccessEntry("POST", "script", "checkout", 201, 12_345_678, 80, 57,
                 "req-1", "4bf92f3577b34da6a3ce929d0e0e4736"));
