@@ -423,7 +423,8 @@ public class MikConfig {
     /** The value set for {@code key}, or {@code null} when it is unset or blank. */
     private String raw(String key) {
         if (config == null) {
-            return fixedValues.get(key); // a MikConfig made outside CDI: its fixed values, else the defaults
+            String fixed = fixedValues.get(key); // a MikConfig made outside CDI: its values, else the defaults
+            return fixed == null || fixed.isBlank() ? null : fixed;
         }
         return config.getOptionalValue(key, String.class).filter(value -> !value.isBlank()).orElse(null);
     }

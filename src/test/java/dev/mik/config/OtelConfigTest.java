@@ -1,10 +1,8 @@
 package dev.mik.config;
 
 import dev.mik.testing.LogCapture;
-import org.eclipse.microprofile.config.Config;
 import org.junit.jupiter.api.Test;
 
-import java.lang.reflect.Proxy;
 import java.net.URI;
 import java.util.HashMap;
 import java.util.List;
@@ -18,17 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class OtelConfigTest {
 
     private final Map<String, String> set = new HashMap<>();
-    private final MikConfig config = new MikConfig();
-
-    OtelConfigTest() {
-        config.config = (Config) Proxy.newProxyInstance(Config.class.getClassLoader(), new Class<?>[] {Config.class},
-                (proxy, method, args) -> {
-                    if (method.getName().equals("getOptionalValue")) {
-                        return Optional.ofNullable(set.get((String) args[0]));
-                    }
-                    throw new UnsupportedOperationException(method.getName());
-                });
-    }
+    private final MikConfig config = MikConfig.of(Map.of());
 
     @Test
     void unsetMeansNoExportWithTheDocumentedDefaults() {
@@ -60,9 +48,8 @@ class OtelConfigTest {
     }
 
     /** Settings are read once per refresh; a new instance reads what is set now. */
+    /** Settings read anew from {@link #set}, as a MikConfig made outside CDI reads them. */
     private MikConfig fresh() {
-        MikConfig read = new MikConfig();
-        read.config = config.config;
-        return read;
+        return MikConfig.of(set);
     }
 }
