@@ -69,7 +69,8 @@ class WildFlyRedeployIT {
                 for (int cycle = 1; cycle <= RedeployIT.REDEPLOYS; cycle++) {
                     CompletableFuture<RedeployLoad.Outcome> slow = CompletableFuture.supplyAsync(
                             () -> RedeployLoad.send(root, "run/slow?ms=" + SLOW_RUN_MS, null));
-                    Thread.sleep(1_000); // the slow run is under way
+                    // the slow run is under way: 3 s of its 20, so a server slowed by other builds has taken it in
+                    Thread.sleep(3_000);
                     long started = System.nanoTime();
                     JbossCli.run("deploy " + archive() + " --force");
                     RedeployLoad.awaitReady(root, RedeployIT.REDEPLOY_TIMEOUT);
