@@ -157,19 +157,14 @@ public final class Benchmark {
      */
     private static double firstCheckout(HttpClient client, URI server) throws IOException, InterruptedException {
         for (int i = 0; i < CLIENT_WARMUP_POSTS; i++) {
-            HttpResponse<String> echoed = client.send(HttpRequest.newBuilder(server.resolve("baseline/echo"))
-                    .header("Content-Type", "application/json").timeout(Duration.ofSeconds(30))
-                    .POST(HttpRequest.BodyPublishers.ofString(CHECKOUT.body())).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> echoed = send(client, server.resolve("baseline/echo"), "POST", CHECKOUT.body());
             if (echoed.statusCode() != 200) {
                 throw new IllegalStateException("the baseline echo answered " + echoed.statusCode());
             }
         }
         long started = System.nanoTime();
-        HttpResponse<String> reply = client.send(HttpRequest.newBuilder(server.resolve(CHECKOUT.path().substring(1)))
-                .header("Content-Type", "application/json").timeout(Duration.ofSeconds(30))
-                .POST(HttpRequest.BodyPublishers.ofString(CHECKOUT.body())).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> reply = send(client, server.resolve(CHECKOUT.path().substring(1)), "POST",
+                CHECKOUT.body());
         double millis = millisSince(started);
         if (reply.statusCode() != 201) {
             throw new IllegalStateException("the first checkout answered " + reply.statusCode() + ": " + reply.body());
@@ -198,11 +193,7 @@ public final class Benchmark {
         for (Map.Entry<String, String[]> request : requests.entrySet()) {
             String[] shape = request.getValue();
             long started = System.nanoTime();
-            HttpResponse<String> reply = client.send(HttpRequest.newBuilder(server.resolve(shape[1]))
-                    .header("Content-Type", "application/json").timeout(Duration.ofSeconds(30))
-                    .method(shape[0], shape[2] == null ? HttpRequest.BodyPublishers.noBody()
-                            : HttpRequest.BodyPublishers.ofString(shape[2])).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> reply = send(client, server.resolve(shape[1]), shape[0], shape[2]);
             double millis = millisSince(started);
             if (reply.statusCode() >= 500) {
                 throw new IllegalStateException("the first " + request.getKey() + " request answered "
@@ -212,6 +203,16 @@ public final class Benchmark {
             slowest = Math.max(slowest, millis);
         }
         cold.put("slowest first module request (ms)", slowest);
+    }
+
+    /** One JSON request ({@code body} null for none), answered within 30 s. */
+    private static HttpResponse<String> send(HttpClient client, URI uri, String method, String body)
+            throws IOException, InterruptedException {
+        return client.send(HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
+                .timeout(Duration.ofSeconds(30))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private static double millisSince(long startedNanos) {
