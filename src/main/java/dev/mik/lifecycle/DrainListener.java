@@ -10,7 +10,7 @@ import jakarta.servlet.annotation.WebListener;
  * the application before its beans are destroyed. By then both servers route no new request to it (WildFly has
  * unregistered the context; Payara has marked it unavailable and destroyed its servlets), so the drain's work is to let
  * the runs in flight finish before anything they use is released. Once they are done no script runs any more, so
- * Nashorn's JVM-wide caches are released too.
+ * Nashorn's JVM-wide caches are released too, and so are the server threads' hold on mik's classes (Java 17).
  */
 @WebListener
 public class DrainListener implements ServletContextListener {
@@ -22,5 +22,6 @@ public class DrainListener implements ServletContextListener {
     public void contextDestroyed(ServletContextEvent event) {
         drain.drain("the servlet context is being destroyed");
         SharedJvmState.releaseNashornCaches();
+        SharedJvmState.releaseThreadContexts();
     }
 }

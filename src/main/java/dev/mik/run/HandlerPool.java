@@ -174,6 +174,7 @@ public class HandlerPool {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        SharedJvmState.releaseThreadContexts(); // again: a server thread may have started since the drain
         LOG.info("Released the handler pool: its threads, deadline watchdog and scheduled sweeps.");
     }
 
