@@ -16,7 +16,9 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
-import java.io.InputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
 
 /**
  * A resource that answers every HTTP method the same way, passing the method on: handlers and scripts decide for
@@ -32,18 +34,21 @@ public abstract class AnyMethodResource {
     @Inject
     protected RequestCorrelation correlation;
 
-    protected abstract Response handle(Call call, InputStream body);
+    /** Answers {@code call}; its body is read with {@link #readBody}. */
+    protected abstract Response handle(Call call);
 
     /**
      * One request as a resource sees it: its method and the runtime's objects for it, looked up once. They are
      * method parameters, not {@code @Context} fields: in this one instance a field is a proxy that looks the request
-     * up again on every call (on Payara that was a twentieth of a warm {@code /run/hello}'s CPU, JFR).
+     * up again on every call (on Payara that was a twentieth of a warm {@code /run/hello}'s CPU, JFR). The body is
+     * read from the servlet request, not taken as an entity parameter: that went through the choice of a message body
+     * reader on every request (the parameters were a twelfth of a warm {@code /run/hello}'s CPU, JFR).
      */
     protected record Call(String method, HttpServletRequest servlet, UriInfo uri, HttpHeaders headers) {
 
         /** A decoded path parameter, e.g. the module or script name. */
         public String pathParameter(String name) {
-            return uri.getPathParameters().getFirst(name);
+            return uri().getPathParameters().getFirst(name);
         }
 
         public ServerInfo serverInfo() {
@@ -53,50 +58,47 @@ public abstract class AnyMethodResource {
     }
 
     /** The request body, refused with 413 past {@code mik.request.max-bytes}. */
-    protected byte[] readBody(Call call, InputStream body) {
-        return RequestBody.read(body, call.headers().getHeaderString(HttpHeaders.CONTENT_LENGTH),
-                config.requestMaxBytes());
+    protected byte[] readBody(Call call) {
+        try {
+            return RequestBody.read(call.servlet().getInputStream(),
+                    call.headers().getHeaderString(HttpHeaders.CONTENT_LENGTH), config.requestMaxBytes());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @GET
-    public Response get(@Context HttpServletRequest servlet, @Context UriInfo uri, @Context HttpHeaders headers,
-            InputStream body) {
-        return handle(new Call("GET", servlet, uri, headers), body);
+    public Response get(@Context HttpServletRequest servlet, @Context UriInfo uri, @Context HttpHeaders headers) {
+        return handle(new Call("GET", servlet, uri, headers));
     }
 
     @POST
-    public Response post(@Context HttpServletRequest servlet, @Context UriInfo uri, @Context HttpHeaders headers,
-            InputStream body) {
-        return handle(new Call("POST", servlet, uri, headers), body);
+    public Response post(@Context HttpServletRequest servlet, @Context UriInfo uri, @Context HttpHeaders headers) {
+        return handle(new Call("POST", servlet, uri, headers));
     }
 
     @PUT
-    public Response put(@Context HttpServletRequest servlet, @Context UriInfo uri, @Context HttpHeaders headers,
-            InputStream body) {
-        return handle(new Call("PUT", servlet, uri, headers), body);
+    public Response put(@Context HttpServletRequest servlet, @Context UriInfo uri, @Context HttpHeaders headers) {
+        return handle(new Call("PUT", servlet, uri, headers));
     }
 
     @DELETE
-    public Response delete(@Context HttpServletRequest servlet, @Context UriInfo uri, @Context HttpHeaders headers,
-            InputStream body) {
-        return handle(new Call("DELETE", servlet, uri, headers), body);
+    public Response delete(@Context HttpServletRequest servlet, @Context UriInfo uri, @Context HttpHeaders headers) {
+        return handle(new Call("DELETE", servlet, uri, headers));
     }
 
     @PATCH
-    public Response patch(@Context HttpServletRequest servlet, @Context UriInfo uri, @Context HttpHeaders headers,
-            InputStream body) {
-        return handle(new Call("PATCH", servlet, uri, headers), body);
+    public Response patch(@Context HttpServletRequest servlet, @Context UriInfo uri, @Context HttpHeaders headers) {
+        return handle(new Call("PATCH", servlet, uri, headers));
     }
 
     @HEAD
-    public Response head(@Context HttpServletRequest servlet, @Context UriInfo uri, @Context HttpHeaders headers,
-            InputStream body) {
-        return handle(new Call("HEAD", servlet, uri, headers), body);
+    public Response head(@Context HttpServletRequest servlet, @Context UriInfo uri, @Context HttpHeaders headers) {
+        return handle(new Call("HEAD", servlet, uri, headers));
     }
 
     @OPTIONS
-    public Response options(@Context HttpServletRequest servlet, @Context UriInfo uri, @Context HttpHeaders headers,
-            InputStream body) {
-        return handle(new Call("OPTIONS", servlet, uri, headers), body);
+    public Response options(@Context HttpServletRequest servlet, @Context UriInfo uri, @Context HttpHeaders headers) {
+        return handle(new Call("OPTIONS", servlet, uri, headers));
     }
 }

@@ -1,9 +1,8 @@
 package dev.mik.http;
 
 import dev.mik.config.MikConfig;
+import dev.mik.lifecycle.MikScheduler;
 import dev.mik.memory.MemoryBudget;
-import jakarta.annotation.Resource;
-import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.control.RequestContextController;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
@@ -48,8 +47,9 @@ public class BodyBufferFilter extends HttpFilter {
     @Inject
     Instance<RequestContextController> requestContexts;
 
-    @Resource
-    ManagedScheduledExecutorService scheduler;
+    /** Where slow bodies' reads start and their deadlines are kept ({@link MikScheduler}: nothing of it outlives mik). */
+    @Inject
+    MikScheduler scheduling;
 
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
@@ -96,7 +96,7 @@ public class BodyBufferFilter extends HttpFilter {
             return;
         }
         BodyReader reader = new BodyReader(request.getInputStream(), declared, maxBytes,
-                memory.pool().tryReserve(0), scheduler);
+                memory.pool().tryReserve(0), scheduling.executor());
         if (reader.readAvailable()) {
             // the whole body came with the headers (most do), or was already too much: answered on this thread
             if (reader.failure() != null) {

@@ -1,13 +1,20 @@
 package dev.mik.lifecycle;
 
+import java.io.IOException;
+import java.lang.invoke.MethodHandle;
 import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.security.AccessControlContext;
 import java.security.AccessController;
 import java.security.DomainCombiner;
 import java.security.PrivilegedAction;
 import java.security.ProtectionDomain;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
@@ -24,23 +31,25 @@ import java.util.logging.Logger;
  * domains in it name their class loaders: every container thread (a managed executor's, a scheduler's) started while
  * mik submitted work holds mik's loader for as long as the server keeps that thread. When mik is released, those
  * contexts are replaced by the same contexts without mik's domains ({@link #releaseThreadContexts()}).</li>
- * <li>Nashorn keeps caches in {@link ClassValue}s; an entry for a JDK class (its call-site descriptors are cached per
- * lookup class, and public lookups are {@code Object}'s) lives in that class's own map, which the JVM never drops, and
- * the entry's value references Nashorn's classes. Those entries are removed when mik is released.</li>
+ * <li>Nashorn, and the JDK's dynalink linker it runs on, keep caches in {@link ClassValue}s; an entry for a JDK class
+ * (call-site descriptors are cached per lookup class, and public lookups are {@code Object}'s; the linker's type
+ * conversions are cached per pair of classes) lives in that class's own map, which the JVM never drops, and the
+ * entry's value references Nashorn's classes. Those entries are removed when mik is released
+ * ({@link #releaseNashornCaches()}).</li>
  * </ul>
  */
 public final class SharedJvmState {
 
     private static final Logger LOG = Logger.getLogger(SharedJvmState.class.getName());
 
-    /** Nashorn's class-keyed caches whose values reference Nashorn's own classes: {@code class name, field name}. */
-    private static final List<String[]> NASHORN_CLASS_VALUES = List.of(
-            new String[] {"org.openjdk.nashorn.internal.runtime.linker.NashornCallSiteDescriptor", "canonicals"},
-            new String[] {"org.openjdk.nashorn.internal.runtime.linker.NashornLinker", "ARRAY_CONVERTERS"},
-            new String[] {"org.openjdk.nashorn.internal.runtime.linker.JavaAdapterFactory", "ADAPTER_INFO_MAPS"});
-
-    /** The JDK classes Nashorn keys those caches by in a sandbox that hands scripts no Java type. */
-    private static final List<Class<?>> JDK_KEYS = List.of(Object.class, Object[].class);
+    /**
+     * The JDK classes whose {@link ClassValue} maps Nashorn and the JDK's dynalink fill in a sandbox that hands scripts
+     * no Java type: the values of linking operations on plain objects, arrays, strings, numbers and method handles.
+     */
+    private static final List<Class<?>> JDK_KEYS = List.of(Object.class, Object[].class, MethodHandle.class,
+            String.class, CharSequence.class, Number.class, Boolean.class, Character.class, Byte.class, Short.class,
+            Integer.class, Long.class, Float.class, Double.class, boolean.class, char.class, byte.class, short.class,
+            int.class, long.class, float.class, double.class, void.class);
 
     private SharedJvmState() {
     }
@@ -57,26 +66,51 @@ public final class SharedJvmState {
         }
     }
 
-    /** Drops Nashorn's entries in the JDK classes' caches; called once no script runs any more. */
+    /** Drops Nashorn's and dynalink's entries in the JDK classes' caches; called once no script runs any more. */
     public static void releaseNashornCaches() {
-        for (String[] cache : NASHORN_CLASS_VALUES) {
-            Class<?> owner;
-            try {
-                owner = Class.forName(cache[0], false, SharedJvmState.class.getClassLoader());
-            } catch (ClassNotFoundException | LinkageError | IllegalStateException neverLoaded) {
-                continue; // a class never loaded cached nothing (and a stopping loader loads no more: Payara)
+        try {
+            releaseClassValues(SharedJvmState.class.getClassLoader());
+        } catch (RuntimeException | LinkageError | ReflectiveOperationException e) {
+            LOG.log(Level.WARNING, "Could not release Nashorn's caches in the JDK's classes; a redeploy may keep this"
+                    + " deployment's classes", e);
+        }
+    }
+
+    /**
+     * Removes, from the {@link ClassValue} maps of {@link #JDK_KEYS}, every value computed by a class value of a class
+     * loaded under {@code application} (Nashorn's own caches) or of the JDK's {@code jdk.dynalink} module (the linker's
+     * type-conversion caches, which Nashorn's linker fills with method handles of its own classes). Such a value is
+     * held strongly by a JDK class the JVM never unloads, and through the classes it names it holds the class value
+     * itself, so it would never go. Every such value is a cache its class value computes again when asked, so another
+     * application's dynalink only recomputes what it uses next. Answers how many values were removed.
+     */
+    static int releaseClassValues(ClassLoader application) throws ReflectiveOperationException {
+        Field mapField = Class.class.getDeclaredField("classValueMap");
+        mapField.setAccessible(true);
+        Class<?> entryType = Class.forName("java.lang.ClassValue$Entry");
+        Method owner = entryType.getDeclaredMethod("classValueOrNull");
+        owner.setAccessible(true);
+        int removed = 0;
+        for (Class<?> key : JDK_KEYS) {
+            if (!(mapField.get(key) instanceof Map<?, ?> map)) {
+                continue; // no class value ever asked of this class
             }
-            try {
-                Field field = owner.getDeclaredField(cache[1]);
-                field.setAccessible(true);
-                ClassValue<?> values = (ClassValue<?>) field.get(null);
-                JDK_KEYS.forEach(values::remove);
-            } catch (ReflectiveOperationException | RuntimeException e) {
-                // a later Nashorn may name them differently: the redeploy test's class count is what notices
-                LOG.log(Level.WARNING, "Could not release Nashorn's cache " + cache[0] + "." + cache[1]
-                        + "; a redeploy may keep this deployment's classes", e);
+            List<ClassValue<?>> ours = new ArrayList<>();
+            synchronized (map) { // the lock the map's own methods take
+                for (Object entry : map.values()) {
+                    if (entryType.isInstance(entry) && owner.invoke(entry) instanceof ClassValue<?> value
+                            && (loadedUnder(value.getClass().getClassLoader(), application)
+                                    || "jdk.dynalink".equals(value.getClass().getModule().getName()))) {
+                        ours.add(value);
+                    }
+                }
+            }
+            for (ClassValue<?> value : ours) {
+                value.remove(key);
+                removed++;
             }
         }
+        return removed;
     }
 
     /**
@@ -88,12 +122,34 @@ public final class SharedJvmState {
      * {@code java.lang} to applications the pin stays, and a warning says so.
      */
     public static void releaseThreadContexts() {
-        releaseThreadContexts(SharedJvmState.class.getClassLoader());
+        try {
+            releaseThreadContexts(SharedJvmState.class.getClassLoader());
+            releaseThreadLocals(SharedJvmState.class.getClassLoader(), liveThreads());
+        } catch (RuntimeException | LinkageError | ReflectiveOperationException e) {
+            LOG.log(Level.WARNING, "Could not release what server threads keep of mik (access-control contexts,"
+                    + " thread-local values); those threads keep this deployment's classes", e);
+        }
+    }
+
+    /**
+     * Runs the code of {@link #releaseThreadContexts()} and {@link #releaseNashornCaches()} once at start-up, releasing nothing: Payara's class loader
+     * loads no class once an undeploy has begun, not even a JDK class a constant of this class names, so every class
+     * and call site the release uses is linked now.
+     */
+    public static void prepareRelease() {
+        try (URLClassLoader nobody = new URLClassLoader(new URL[0], null)) {
+            releaseThreadContexts(nobody);
+            releaseClassValues(nobody);
+            releaseThreadLocals(nobody, List.of(Thread.currentThread()));
+        } catch (IOException | RuntimeException | LinkageError | ReflectiveOperationException e) {
+            LOG.log(Level.WARNING, "Could not prepare the release of threads' access-control contexts", e);
+        }
     }
 
     /**
      * Takes the protection domains of classes loaded under {@code application} out of every live thread's inherited
-     * access-control context; returns how many threads had one.
+     * access-control context, and gives a thread whose context class loader is {@code application}'s the loader above
+     * it; returns how many threads had such a context.
      */
     @SuppressWarnings("removal") // the access-control API is what Java 17's threads keep; this code only reads it
     static int releaseThreadContexts(ClassLoader application) {
@@ -110,6 +166,11 @@ public final class SharedJvmState {
         }
         int released = 0;
         for (Thread thread : liveThreads()) {
+            if (thread != Thread.currentThread() && loadedUnder(thread.getContextClassLoader(), application)) {
+                // a server thread started while serving mik (the servlet container's async threads) kept mik's
+                // loader as its context class loader; it serves no more mik code, so it gets the loader above mik's
+                thread.setContextClassLoader(application.getParent());
+            }
             try {
                 if (inherited.get(thread) instanceof AccessControlContext context) {
                     ProtectionDomain[] domains = domainsOf(context);
@@ -128,6 +189,40 @@ public final class SharedJvmState {
         int count = released;
         LOG.fine(() -> "Released this deployment's access-control context from " + count + " threads.");
         return released;
+    }
+
+    /**
+     * Clears, in the thread-local maps of {@code threads}, every value that references {@code application}: a server
+     * thread keeps a value it was given while serving mik until the same thread-local is set again, and when the
+     * thread-local belongs to mik's own copy of a server component (Jersey's request scope on Payara keeps the last
+     * request's context on each worker thread), that never happens, and the value holds mik's classes for as long as
+     * the server keeps the thread. Only the value is cleared (a single write the owning thread never reads again, as
+     * the thread-local is mik's); the map itself is left to its thread. Answers how many values were cleared.
+     */
+    static int releaseThreadLocals(ClassLoader application, List<Thread> threads) throws ReflectiveOperationException {
+        Field own = Thread.class.getDeclaredField("threadLocals");
+        Field inherited = Thread.class.getDeclaredField("inheritableThreadLocals");
+        Field table = Class.forName("java.lang.ThreadLocal$ThreadLocalMap").getDeclaredField("table");
+        Field value = Class.forName("java.lang.ThreadLocal$ThreadLocalMap$Entry").getDeclaredField("value");
+        for (Field field : List.of(own, inherited, table, value)) {
+            field.setAccessible(true);
+        }
+        References walk = new References(application);
+        int cleared = 0;
+        for (Thread thread : threads) {
+            for (Field maps : List.of(own, inherited)) {
+                Object map = maps.get(thread);
+                Object[] entries = map == null ? null : (Object[]) table.get(map);
+                for (Object entry : entries == null ? new Object[0] : entries) {
+                    Object held = entry == null ? null : value.get(entry);
+                    if (held != null && walk.reach(held)) {
+                        value.set(entry, null);
+                        cleared++;
+                    }
+                }
+            }
+        }
+        return cleared;
     }
 
     /** Every thread alive now. */

@@ -1,13 +1,13 @@
 package dev.mik.memory;
 
 import dev.mik.config.MikConfig;
+import dev.mik.lifecycle.MikScheduler;
 import dev.mik.observability.Metrics;
 import dev.mik.problem.ProblemException;
 import dev.mik.problem.ProblemType;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
-import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
@@ -44,8 +44,9 @@ public class HeapPressure implements Admission {
     @Inject
     Metrics metrics;
 
-    @Resource
-    ManagedScheduledExecutorService scheduler;
+    /** mik's own scheduler: a cancelled task of the server's stayed queued, holding mik after an undeploy. */
+    @Inject
+    MikScheduler scheduling;
 
     private final List<IntUnaryOperator> shedders = new CopyOnWriteArrayList<>();
     private volatile long lastShedNanos;
@@ -53,7 +54,7 @@ public class HeapPressure implements Admission {
 
     @PostConstruct
     void start() {
-        monitor = new HeapMonitor(config::memoryHighWaterPercent, new Shedding(), scheduler);
+        monitor = new HeapMonitor(config::memoryHighWaterPercent, new Shedding(), scheduling.executor());
         metrics.gauge("mik_heap_pressure", () -> monitor.underPressure() ? 1 : 0);
         metrics.gauge("mik_heap_used_after_gc_percent", monitor::lastPercent);
         metrics.counter("mik_heap_pressure_events_total", monitor::events);

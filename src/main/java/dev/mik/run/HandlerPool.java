@@ -5,6 +5,8 @@ import dev.mik.files.FileDigests;
 import dev.mik.files.FileStamp;
 import dev.mik.files.NamedFiles;
 import dev.mik.http.ServerInfo;
+import dev.mik.lifecycle.MikScheduler;
+import dev.mik.lifecycle.MikThreads;
 import dev.mik.lifecycle.SharedJvmState;
 import dev.mik.memory.HeapPressure;
 import dev.mik.memory.MemoryBudget;
@@ -22,11 +24,9 @@ import jakarta.ejb.ConcurrencyManagement;
 import jakarta.ejb.ConcurrencyManagementType;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
-import jakarta.ejb.TransactionAttribute;
-import jakarta.ejb.TransactionAttributeType;
+import jakarta.ejb.TransactionManagement;
+import jakarta.ejb.TransactionManagementType;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
-import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
-import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.inject.Inject;
 
 import java.io.IOException;
@@ -40,9 +40,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -52,11 +52,15 @@ import java.util.logging.Logger;
  * Every run happens on the calling thread under the configured timeout ({@link HandlerRunner}); a run that overstays
  * is interrupted by the deadline watchdog, which Chicory honours. Every instance, ready or running, reserves what it
  * holds from the server's memory pool ({@link HandlerMemory}).
+ *
+ * <p>Its transactions are bean-managed, that is none: mik uses no transaction, and with container-managed ones the
+ * start-up and undeploy callbacks still ran in one, which Payara kept (with this bean, and so this deployment's classes)
+ * after the undeploy (a heap dump after redeploys showed one per deployment).
  */
 @Singleton
 @Startup
 @ConcurrencyManagement(ConcurrencyManagementType.BEAN)
-@TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+@TransactionManagement(TransactionManagementType.BEAN)
 public class HandlerPool {
 
     private static final Logger LOG = Logger.getLogger(HandlerPool.class.getName());
@@ -86,10 +90,6 @@ public class HandlerPool {
     @Resource
     ManagedExecutorService executor;
 
-    /** The container's thread factory: instances made ahead are made on a pool of its threads. */
-    @Resource
-    ManagedThreadFactory threadFactory;
-
     private ExecutorService prepareThreads;
     /** How long an undeploy waits for a thread that is making an instance ahead. */
     static final long PREPARE_STOP_WAIT_SECONDS = 10;
@@ -108,8 +108,9 @@ public class HandlerPool {
     @Inject
     HeapPressure pressure;
 
-    @Resource
-    ManagedScheduledExecutorService scheduler;
+    /** mik's own scheduler: a cancelled task of the server's stayed queued, holding mik after an undeploy. */
+    @Inject
+    MikScheduler scheduling;
 
     private ScheduledFuture<?> sweeper;
     private ScheduledFuture<?> idleReleaser;
@@ -117,6 +118,7 @@ public class HandlerPool {
     @PostConstruct
     void start() {
         SharedJvmState.startSharedThreadsWithoutThisApplication(); // before the first compile's completeOnTimeout
+        SharedJvmState.prepareRelease();
         memory = new HandlerMemory(memoryBudget.pool(),
                 (bytes, module) -> memoryBudget.admit(bytes, "Handler '" + module + "'"),
                 memoryBudget.pool().capacity() / 100 * config.poolPageCachePercent());
@@ -126,23 +128,18 @@ public class HandlerPool {
             return 0;
         });
         compiler = new BoundedExecutor(executor, Math.max(1, Runtime.getRuntime().availableProcessors()));
-        deadlines = new Watchdog<>("Handler deadline watchdog", LOG, scheduler,
+        deadlines = new Watchdog<>("Handler deadline watchdog", LOG, scheduling.executor(),
                 deadline -> deadline.poll(System.nanoTime()));
         catalog = new ModuleCatalog(memory, compiler, config::moduleCompileTimeoutMs,
                 version -> runs.refillLater(version, config.handlerMemoryMaxBytes()), codeCache(),
                 new ModuleProbe(memory, deadlines, config::handlerTimeoutMs, config::handlerMemoryMaxBytes));
         // A task submitted to the managed executor has the container's context captured, which Payara 6 does with a
-        // ServiceLoader scan of the class path on every submit: JFR put half of a warm /run/hello's CPU there. Threads
-        // from the managed thread factory carry the application's context from their creation, once; they only make
-        // instances ahead for modules slow to instantiate, so the pool only reuses idle threads.
-        AtomicInteger prepareThreadNumber = new AtomicInteger();
+        // ServiceLoader scan of the class path on every submit: JFR put half of a warm /run/hello's CPU there. Making an
+        // instance needs no container context, so mik's own threads do it (MikThreads: named, so a redeploy test and an
+        // operator's thread dump tell them from the server's); they only make instances ahead for modules slow to
+        // instantiate, so the pool only reuses idle threads.
         prepareThreads = new ThreadPoolExecutor(0, Integer.MAX_VALUE, PREPARE_THREAD_IDLE_SECONDS, TimeUnit.SECONDS,
-                new SynchronousQueue<>(), task -> {
-                    // named so a redeploy test (and an operator's thread dump) can tell mik's threads from the server's
-                    Thread thread = threadFactory.newThread(task);
-                    thread.setName(PREPARE_THREAD_PREFIX + prepareThreadNumber.incrementAndGet());
-                    return thread;
-                });
+                new SynchronousQueue<>(), MikThreads.named(PREPARE_THREAD_PREFIX));
         runner = new HandlerRunner(deadlines);
         runs = new HandlerRuns(config, catalog, memory, runner, gate, pressure, metrics, prepareThreads);
         metrics.dropSeriesUnless(Metrics.Kind.HANDLER,
@@ -153,6 +150,7 @@ public class HandlerPool {
         metrics.longGauge("mik_handler_ready_bytes", memory::readyBytes);
         metrics.longGauge("mik_handler_page_cache_bytes", memory.pages()::bytes);
         metrics.counter("mik_handler_pages_reused_total", memory.pages()::reused);
+        ScheduledExecutorService scheduler = scheduling.executor();
         sweeper = scheduler.scheduleWithFixedDelay(this::sweep, SWEEP_SECONDS, SWEEP_SECONDS, TimeUnit.SECONDS);
         idleReleaser = scheduler.scheduleWithFixedDelay(this::releaseIdle, IDLE_CHECK_SECONDS, IDLE_CHECK_SECONDS,
                 TimeUnit.SECONDS);

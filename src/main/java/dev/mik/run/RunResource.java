@@ -11,7 +11,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.core.Response;
 
-import java.io.InputStream;
 import java.util.Map;
 
 /** {@code ANY /run/{module}[/{path…}]}: runs {@code <mik.handlers.dir>/<module>.wasm} under the WAGI contract. */
@@ -34,10 +33,10 @@ public class RunResource extends AnyMethodResource {
     }
 
     @Override
-    protected Response handle(Call call, InputStream body) {
+    protected Response handle(Call call) {
         ModuleName name = new ModuleName(call.pathParameter("module"));
         try (RunAdmission.Ticket admitted = drain.admission().admit("Module '" + name.value() + "'")) {
-            HandlerRequest request = request(call, name, readBody(call, body));
+            HandlerRequest request = request(call, name, readBody(call));
             return toHttp(correlation.rehearsal() ? runs.rehearse(request, HandlerPool.REHEARSAL_TIMEOUT_MS)
                     : runs.execute(request));
         }

@@ -1,5 +1,6 @@
 package dev.mik.script;
 
+import dev.mik.lifecycle.MikScheduler;
 import dev.mik.sandbox.AbortReason;
 import dev.mik.sandbox.AllocationAccount;
 import dev.mik.sandbox.CompiledScript;
@@ -35,7 +36,6 @@ import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
-import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
@@ -81,8 +81,9 @@ public class ScriptExecutor {
     @Inject
     HeapPressure pressure;
 
-    @Resource
-    ManagedScheduledExecutorService scheduler;
+    /** mik's own scheduler: a cancelled task of the server's stayed queued, holding mik after an undeploy. */
+    @Inject
+    MikScheduler scheduling;
 
     @Resource
     ManagedExecutorService executor;
@@ -99,7 +100,7 @@ public class ScriptExecutor {
 
     @PostConstruct
     void start() {
-        sandbox = new ScriptSandbox(scheduler);
+        sandbox = new ScriptSandbox(scheduling.executor());
         repository = new ScriptRepository(sandbox, new BoundedExecutor(executor, 1), this::moduleExists);
         metrics.gauge("mik_scripts_in_flight", running::get);
         metrics.dropSeriesUnless(Metrics.Kind.SCRIPT,

@@ -12,7 +12,6 @@ import jakarta.inject.Inject;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.core.Response;
 
-import java.io.InputStream;
 import java.util.Map;
 
 /** {@code ANY /script/{name}[/{path…}]}: runs {@code <mik.scripts.dir>/<name>.js} with the request body as input. */
@@ -27,15 +26,15 @@ public class ScriptResource extends AnyMethodResource {
     Drain drain;
 
     @Override
-    protected Response handle(Call call, InputStream body) {
+    protected Response handle(Call call) {
         ScriptName name = new ScriptName(call.pathParameter("name"));
         try (RunAdmission.Ticket admitted = drain.admission().admit("Script '" + name.value() + "'")) {
-            return run(call, name, body);
+            return run(call, name);
         }
     }
 
-    private Response run(Call call, ScriptName name, InputStream body) {
-        byte[] bytes = readBody(call, body);
+    private Response run(Call call, ScriptName name) {
+        byte[] bytes = readBody(call);
         String path = call.pathParameter("path");
         Map<String, String> query = QueryString.parse(call.uri().getRequestUri().getRawQuery()).firstValues();
         // the script's own span, the parent of its host.calls; the request's span also holds reading the body

@@ -6,8 +6,8 @@ import java.util.ArrayDeque;
 import java.util.Arrays;
 
 /**
- * Linear-memory pages that finished runs gave back, kept for the next run's memory (as wasmtime's pooling allocator
- * keeps slots). The pages it keeps are reserved from the memory pool like a run's, so what mik holds never exceeds
+ * Linear-memory blocks ({@value PagedMemory#BLOCK_BYTES} bytes each; "pages" here) that finished runs gave back,
+ * kept for the next run's memory (as wasmtime's pooling allocator keeps slots). The pages it keeps are reserved from the memory pool like a run's, so what mik holds never exceeds
  * the pool; and they are {@linkplain MemoryPool#reclaimWith reclaimable}: a run or script the pool is short for
  * gets them first. It keeps at most {@code maxBytes}, and lets all of them go when it was not used for a while
  * ({@link #releaseIfIdle}) or the heap is under pressure ({@link #clear}).
@@ -17,7 +17,7 @@ import java.util.Arrays;
  */
 public final class PageCache {
 
-    private static final int PAGE = InstanceFootprint.PAGE_BYTES;
+    private static final int PAGE = PagedMemory.BLOCK_BYTES;
 
     private final MemoryPool.Reservation held;
     private final long maxBytes;

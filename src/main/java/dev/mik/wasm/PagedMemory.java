@@ -17,20 +17,26 @@ import java.util.Arrays;
 import java.util.function.Function;
 
 /**
- * A guest's (unshared) linear memory, kept as 64 KiB pages taken from a {@link PageCache} and handed back to it when
- * the instance is done ({@link #recycle}). A guest that grows to tens of megabytes and stops would otherwise leave
+ * A guest's (unshared) linear memory, kept as 4 KiB blocks taken from a {@link PageCache} and handed back to it when
+ * the instance is done ({@link #recycle}); WebAssembly's 64 KiB pages are only its unit of size. A guest that grows to tens of megabytes and stops would otherwise leave
  * that many megabytes of garbage behind, which the collector has to copy while the guest runs and reclaim after it
- * stopped; recycled pages stay where they are and are used again by the next run. Every page is zeroed when it is
- * taken, so a run sees only its own module's data segments and zeros. A page is taken when the run first touches it:
+ * stopped; recycled pages stay where they are and are used again by the next run. Every block is zeroed when it is
+ * taken, so a run sees only its own module's data segments and zeros. A block is taken when the run first touches it:
  * a Rust module declares 17 pages and a short run touches a few, and zeroing the rest was a fifteenth of a warm
- * checkout's CPU (JFR). The memory's size, and what it reserves from the pool, count every page all the same.
+ * checkout's CPU (JFR); a C handler's run touches a few kilobytes of its stack and heap pages, and zeroing whole
+ * 64 KiB pages for them was a twentieth of a warm {@code /run/hello}'s. The memory's size, and what it reserves from
+ * the pool, count every page all the same.
  *
  * <p>Used by one thread at a time (the run's); slots at and above {@link #pages()} are always empty, so an access
  * there fails like any out-of-bounds access. Multi-byte values are little-endian, as WebAssembly defines them.
  */
 final class PagedMemory implements Memory {
 
-    private static final int PAGE = InstanceFootprint.PAGE_BYTES;
+    /** Bytes of a block: the unit taken, zeroed and recycled (the name PAGE is kept for the arithmetic below). */
+    static final int BLOCK_BYTES = 4096;
+    private static final int PAGE = BLOCK_BYTES;
+    private static final int WASM_PAGE = InstanceFootprint.PAGE_BYTES;
+    private static final int BLOCKS_PER_PAGE = WASM_PAGE / PAGE;
     private static final int SHIFT = Integer.numberOfTrailingZeros(PAGE);
     private static final int MASK = PAGE - 1;
     private static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
@@ -42,8 +48,11 @@ final class PagedMemory implements Memory {
 
     private final PageCache cache;
     private final int initialPages;
-    private final byte[][] pages;
+    private final int maximumPages;
+    /** The blocks, taken or not ({@code null}); as many slots as {@link #blocks}, grown with the memory. */
+    private byte[][] pages;
     private int size;
+    private int blocks;
     private DataSegment[] segments;
 
     /**
@@ -55,22 +64,25 @@ final class PagedMemory implements Memory {
         }
         this.cache = cache;
         this.initialPages = initialPages;
-        this.pages = new byte[maximumPages][];
+        this.maximumPages = maximumPages;
         this.size = initialPages;
+        this.blocks = initialPages * BLOCKS_PER_PAGE;
+        this.pages = new byte[blocks][];
     }
 
     /** Gives every page back to the cache; the memory is empty afterwards and any access to it fails. */
     void recycle() {
-        int held = size;
+        int held = blocks;
         size = 0;
+        blocks = 0;
         cache.give(pages, held);
         Arrays.fill(pages, 0, held, null);
     }
 
-    /** Pages taken so far: the ones the run has touched. */
-    int pagesTaken() {
+    /** Blocks taken so far: the ones the run has touched. */
+    int blocksTaken() {
         int taken = 0;
-        for (int i = 0; i < size; i++) {
+        for (int i = 0; i < blocks; i++) {
             if (pages[i] != null) {
                 taken++;
             }
@@ -86,10 +98,14 @@ final class PagedMemory implements Memory {
     @Override
     public int grow(int more) {
         int before = size;
-        if (more < 0 || more > pages.length - before) {
+        if (more < 0 || more > maximumPages - before) {
             return -1;
         }
         size = before + more;
+        blocks = size * BLOCKS_PER_PAGE;
+        if (blocks > pages.length) {
+            pages = Arrays.copyOf(pages, blocks);
+        }
         return before;
     }
 
@@ -100,7 +116,7 @@ final class PagedMemory implements Memory {
 
     @Override
     public int maximumPages() {
-        return pages.length;
+        return maximumPages;
     }
 
     @Override
@@ -357,13 +373,13 @@ final class PagedMemory implements Memory {
     }
 
     private int bytes() {
-        return size * PAGE;
+        return size * WASM_PAGE;
     }
 
     /** The page holding {@code width} bytes at {@code addr}, which lie within one page; taken on first touch. */
     private byte[] page(int addr, int width) {
         int index = addr >>> SHIFT;
-        if (index >= size) {
+        if (index >= blocks) {
             throw outOfBounds(addr, width);
         }
         byte[] page = pages[index];

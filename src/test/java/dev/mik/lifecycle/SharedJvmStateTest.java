@@ -72,6 +72,87 @@ class SharedJvmStateTest {
                 .anyMatch(d -> d.getClassLoader() == SharedJvmStateTest.class.getClassLoader()));
     }
 
+    /** Loaded again by each "application" loader: a cache on a JDK class whose value names the application's class. */
+    public static final class Cacher implements Runnable {
+        static final ClassValue<Class<?>> CACHE = new ClassValue<>() {
+            @Override
+            protected Class<?> computeValue(Class<?> type) {
+                return Cacher.class;
+            }
+        };
+
+        @Override
+        public void run() {
+            CACHE.get(Object.class);
+            CACHE.get(String.class);
+        }
+    }
+
+    @Test
+    void aClassValueOfTheApplicationOnAJdkClassNoLongerKeepsItsLoaderOnceReleased() throws Exception {
+        WeakReference<ClassLoader> application = runInAnApplication(Cacher.class);
+        assertFalse(collected(application), "Object's class value map keeps the application's loader (else this test"
+                + " proves nothing)");
+        ClassLoader loader = application.get();
+        assertNotNull(loader);
+        assertEquals(2, SharedJvmState.releaseClassValues(loader), "its values on Object and String");
+        assertEquals(0, SharedJvmState.releaseClassValues(loader), "nothing is left to remove");
+        loader = null;
+        assertTrue(collected(application), "the loader is collectable once its class values are removed");
+    }
+
+    /** Loaded again by each "application" loader: leaves a value of its own in a pool thread's thread-local. */
+    public static final class Leaver implements Consumer<ExecutorService> {
+        static final ThreadLocal<Object> LEFT = new ThreadLocal<>();
+
+        @Override
+        public void accept(ExecutorService pool) {
+            Object value = new java.util.ArrayList<>(List.of(new Leaver()));
+            try {
+                pool.submit(() -> LEFT.set(value)).get();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    @Test
+    void aThreadLocalValueThatHoldsTheApplicationIsClearedAndNothingElse() throws Exception {
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        ThreadLocal<String> ours = new ThreadLocal<>();
+        try {
+            pool.submit(() -> ours.set("kept")).get(); // the pool's thread exists before the application uses it
+            URL classes = Path.of(Leaver.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toUri()
+                    .toURL();
+            URLClassLoader loader = new URLClassLoader(new URL[] {classes}, ClassLoader.getPlatformClassLoader());
+            @SuppressWarnings("unchecked")
+            Consumer<ExecutorService> leaver = (Consumer<ExecutorService>) loader.loadClass(Leaver.class.getName())
+                    .getDeclaredConstructor().newInstance();
+            leaver.accept(pool);
+            leaver = null;
+            loader.close();
+            WeakReference<ClassLoader> application = new WeakReference<>(loader);
+            loader = null;
+            assertFalse(collected(application), "the thread-local value keeps the application's loader (else this"
+                    + " test proves nothing)");
+            assertEquals(1, SharedJvmState.releaseThreadLocals(application.get(), SharedJvmState.liveThreads()));
+            assertTrue(collected(application), "the loader is collectable once the value is cleared");
+            assertEquals("kept", pool.submit(ours::get).get(), "another thread-local of the same thread is untouched");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static WeakReference<ClassLoader> runInAnApplication(Class<? extends Runnable> type) throws Exception {
+        URL classes = Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toUri().toURL();
+        URLClassLoader application = new URLClassLoader(new URL[] {classes}, ClassLoader.getPlatformClassLoader());
+        Class<?> loaded = application.loadClass(type.getName());
+        assertTrue(loaded != type, "the application has its own copy of the class");
+        ((Runnable) loaded.getDeclaredConstructor().newInstance()).run();
+        application.close();
+        return new WeakReference<>(application);
+    }
+
     private static WeakReference<ClassLoader> submitFromAnApplication(ExecutorService pool) throws Exception {
         URL classes = Path.of(Submitter.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toUri()
                 .toURL();

@@ -1,9 +1,9 @@
 package dev.mik.openapi;
 
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
+import jakarta.json.spi.JsonProvider;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -19,6 +19,9 @@ import java.util.Set;
  * {@code $ref} and examples holding {@code $ref}s that are data.
  */
 final class DescriptionCorpus {
+
+    /** Looked up once: {@code Json}'s static methods look the provider up on every call. */
+    private static final JsonProvider JSON = JsonProvider.provider();
 
     private static final String NAME_CHARS = "abcXYZ019_-";
     private static final List<String> TRICKY_MODULES = List.of("run", "_mik", "mik", "Problem", "a-b", "x_1", "R");
@@ -54,70 +57,70 @@ final class DescriptionCorpus {
         List<String> schemes = distinct(List.of("key", "bearer", "Problem", "oauth.x"), random.nextInt(3));
         List<String> paths = distinctPaths(1 + random.nextInt(6));
 
-        JsonObjectBuilder schemaSection = Json.createObjectBuilder();
+        JsonObjectBuilder schemaSection = JSON.createObjectBuilder();
         for (String name : schemas) {
             schemaSection.add(name, schema(schemas));
         }
-        JsonObjectBuilder components = Json.createObjectBuilder().add("schemas", schemaSection);
+        JsonObjectBuilder components = JSON.createObjectBuilder().add("schemas", schemaSection);
         if (!responses.isEmpty()) {
-            JsonObjectBuilder section = Json.createObjectBuilder();
+            JsonObjectBuilder section = JSON.createObjectBuilder();
             responses.forEach(name -> section.add(name, response(schemas)));
             components.add("responses", section);
         }
         if (!schemes.isEmpty()) {
-            JsonObjectBuilder section = Json.createObjectBuilder();
-            schemes.forEach(name -> section.add(name, Json.createObjectBuilder().add("type", "apiKey")
+            JsonObjectBuilder section = JSON.createObjectBuilder();
+            schemes.forEach(name -> section.add(name, JSON.createObjectBuilder().add("type", "apiKey")
                     .add("name", "X-Key").add("in", "header")));
             components.add("securitySchemes", section);
         }
-        components.add("parameters", Json.createObjectBuilder().add("Id", Json.createObjectBuilder()
+        components.add("parameters", JSON.createObjectBuilder().add("Id", JSON.createObjectBuilder()
                 .add("name", "id").add("in", "query").add("schema", ref("schemas", pick(schemas)))));
 
-        JsonObjectBuilder pathSection = Json.createObjectBuilder();
+        JsonObjectBuilder pathSection = JSON.createObjectBuilder();
         for (int i = 0; i < paths.size(); i++) {
             boolean alias = i > 0 && random.nextInt(6) == 0;
-            pathSection.add(paths.get(i), alias ? Json.createObjectBuilder().add("$ref", pathRef(paths.get(0))).build()
+            pathSection.add(paths.get(i), alias ? JSON.createObjectBuilder().add("$ref", pathRef(paths.get(0))).build()
                     : pathItem(schemas, responses, schemes));
         }
-        JsonObjectBuilder document = Json.createObjectBuilder()
+        JsonObjectBuilder document = JSON.createObjectBuilder()
                 .add("openapi", random.nextBoolean() ? "3.0.3" : "3.1.0")
-                .add("info", Json.createObjectBuilder().add("title", word(5)).add("version", "1"))
-                .add("servers", Json.createArrayBuilder().add(Json.createObjectBuilder().add("url", "https://x")))
+                .add("info", JSON.createObjectBuilder().add("title", word(5)).add("version", "1"))
+                .add("servers", JSON.createArrayBuilder().add(JSON.createObjectBuilder().add("url", "https://x")))
                 .add("paths", pathSection)
                 .add("components", components);
         if (!schemes.isEmpty() && random.nextBoolean()) {
             document.add("security", security(schemes));
         }
         if (random.nextBoolean()) {
-            document.add("tags", Json.createArrayBuilder().add(Json.createObjectBuilder().add("name", pick(TAGS))
+            document.add("tags", JSON.createArrayBuilder().add(JSON.createObjectBuilder().add("name", pick(TAGS))
                     .add("description", "a tag")));
         }
         return document.build();
     }
 
     private JsonObject pathItem(List<String> schemas, List<String> responses, List<String> schemes) {
-        JsonObjectBuilder item = Json.createObjectBuilder();
+        JsonObjectBuilder item = JSON.createObjectBuilder();
         for (String method : distinct(METHODS, 1 + random.nextInt(3))) {
-            JsonObjectBuilder operation = Json.createObjectBuilder();
+            JsonObjectBuilder operation = JSON.createObjectBuilder();
             if (random.nextBoolean()) {
                 operation.add("operationId", pick(OPERATION_IDS) + operationCount++);
             }
             if (random.nextBoolean()) {
-                operation.add("tags", Json.createArrayBuilder().add(pick(TAGS)));
+                operation.add("tags", JSON.createArrayBuilder().add(pick(TAGS)));
             }
             if (!schemes.isEmpty() && random.nextInt(3) == 0) {
                 operation.add("security", security(schemes));
             }
-            operation.add("parameters", Json.createArrayBuilder().add(ref("parameters", "Id")));
-            JsonObjectBuilder answers = Json.createObjectBuilder().add("200", response(schemas));
+            operation.add("parameters", JSON.createArrayBuilder().add(ref("parameters", "Id")));
+            JsonObjectBuilder answers = JSON.createObjectBuilder().add("200", response(schemas));
             if (!responses.isEmpty()) {
                 answers.add("4XX", ref("responses", pick(responses)));
             }
             operation.add("responses", answers);
             if (random.nextBoolean()) {
-                operation.add("requestBody", Json.createObjectBuilder().add("content", Json.createObjectBuilder()
-                        .add("application/json", Json.createObjectBuilder().add("schema", schema(schemas))
-                                .add("example", Json.createObjectBuilder().add("$ref", "data, not a reference")))));
+                operation.add("requestBody", JSON.createObjectBuilder().add("content", JSON.createObjectBuilder()
+                        .add("application/json", JSON.createObjectBuilder().add("schema", schema(schemas))
+                                .add("example", JSON.createObjectBuilder().add("$ref", "data, not a reference")))));
             }
             item.add(method, operation);
         }
@@ -125,38 +128,38 @@ final class DescriptionCorpus {
     }
 
     private JsonObject response(List<String> schemas) {
-        return Json.createObjectBuilder().add("description", "an answer").add("content", Json.createObjectBuilder()
-                .add("application/json", Json.createObjectBuilder().add("schema", schema(schemas)))).build();
+        return JSON.createObjectBuilder().add("description", "an answer").add("content", JSON.createObjectBuilder()
+                .add("application/json", JSON.createObjectBuilder().add("schema", schema(schemas)))).build();
     }
 
     /** A schema with references to the document's schemas, in the places JSON Schema puts them. */
     private JsonObject schema(List<String> schemas) {
-        JsonObjectBuilder properties = Json.createObjectBuilder()
-                .add("$ref", Json.createObjectBuilder().add("type", "string"))
-                .add("security", Json.createObjectBuilder().add("type", "integer"))
+        JsonObjectBuilder properties = JSON.createObjectBuilder()
+                .add("$ref", JSON.createObjectBuilder().add("type", "string"))
+                .add("security", JSON.createObjectBuilder().add("type", "integer"))
                 .add("child", ref("schemas", pick(schemas)))
-                .add("children", Json.createObjectBuilder().add("type", "array").add("items", ref("schemas", pick(schemas))));
-        JsonObjectBuilder schema = Json.createObjectBuilder().add("type", "object").add("properties", properties)
-                .add("example", Json.createObjectBuilder().add("$ref", "#/nowhere"));
+                .add("children", JSON.createObjectBuilder().add("type", "array").add("items", ref("schemas", pick(schemas))));
+        JsonObjectBuilder schema = JSON.createObjectBuilder().add("type", "object").add("properties", properties)
+                .add("example", JSON.createObjectBuilder().add("$ref", "#/nowhere"));
         if (random.nextBoolean()) {
-            schema.add("allOf", Json.createArrayBuilder().add(ref("schemas", pick(schemas))));
+            schema.add("allOf", JSON.createArrayBuilder().add(ref("schemas", pick(schemas))));
         }
         if (random.nextInt(3) == 0) {
             String target = pick(schemas);
-            schema.add("oneOf", Json.createArrayBuilder().add(ref("schemas", target)))
-                    .add("discriminator", Json.createObjectBuilder().add("propertyName", "kind")
-                            .add("mapping", Json.createObjectBuilder().add("a", target)
+            schema.add("oneOf", JSON.createArrayBuilder().add(ref("schemas", target)))
+                    .add("discriminator", JSON.createObjectBuilder().add("propertyName", "kind")
+                            .add("mapping", JSON.createObjectBuilder().add("a", target)
                                     .add("b", refText("schemas", pick(schemas)))));
         }
         return schema.build();
     }
 
     private JsonArrayBuilder security(List<String> schemes) {
-        return Json.createArrayBuilder().add(Json.createObjectBuilder().add(pick(schemes), Json.createArrayBuilder()));
+        return JSON.createArrayBuilder().add(JSON.createObjectBuilder().add(pick(schemes), JSON.createArrayBuilder()));
     }
 
     private JsonObject ref(String section, String name) {
-        return Json.createObjectBuilder().add("$ref", refText(section, name)).build();
+        return JSON.createObjectBuilder().add("$ref", refText(section, name)).build();
     }
 
     private String refText(String section, String name) {

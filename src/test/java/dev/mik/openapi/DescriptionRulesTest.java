@@ -1,9 +1,9 @@
 package dev.mik.openapi;
 
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
+import jakarta.json.spi.JsonProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -23,6 +23,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * carry a reference that does not resolve.
  */
 class DescriptionRulesTest {
+
+    /** Looked up once: {@code Json}'s static methods look the provider up on every call. */
+    private static final JsonProvider JSON = JsonProvider.provider();
 
     private static final String VALID = """
             {"openapi":"3.1.0","info":{"title":"t","version":"1"},
@@ -96,11 +99,11 @@ class DescriptionRulesTest {
             List<String> refs = new ArrayList<>(OpenApiWalk.refs(document));
             String victim = refs.get(random.nextInt(refs.size()));
             String text = document.toString();
-            String quoted = Json.createValue(victim).toString();
+            String quoted = JSON.createValue(victim).toString();
             int at = text.indexOf("\"$ref\":" + quoted);
-            String damaged = text.substring(0, at) + "\"$ref\":" + Json.createValue(victim + "X") + text.substring(
+            String damaged = text.substring(0, at) + "\"$ref\":" + JSON.createValue(victim + "X") + text.substring(
                     at + "\"$ref\":".length() + quoted.length());
-            JsonObject mutant = Json.createReader(new java.io.StringReader(damaged)).readObject();
+            JsonObject mutant = JSON.createReader(new java.io.StringReader(damaged)).readObject();
             assertThrows(InvalidDescriptionException.class, () -> DescriptionRules.check(mutant),
                     () -> victim + "X was accepted");
             broken++;
@@ -114,8 +117,8 @@ class DescriptionRulesTest {
             LocalRef ref = new LocalRef(List.of("paths", path, "get"));
             LocalRef again = LocalRef.parse(ref.toString());
             assertEquals(ref, again, ref.toString());
-            JsonValue document = Json.createObjectBuilder().add("paths", Json.createObjectBuilder().add(path,
-                    Json.createObjectBuilder().add("get", "it"))).build();
+            JsonValue document = JSON.createObjectBuilder().add("paths", JSON.createObjectBuilder().add(path,
+                    JSON.createObjectBuilder().add("get", "it"))).build();
             assertEquals("it", ((JsonString) again.resolveIn(document)).getString());
             assertTrue(OpenApiWalk.resolves(document.asJsonObject(), ref.toString()), ref.toString());
         }

@@ -1,10 +1,10 @@
 package dev.mik.openapi;
 
-import jakarta.json.Json;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
+import jakarta.json.spi.JsonProvider;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -18,6 +18,9 @@ import java.util.function.BiConsumer;
  * JSON Pointer after URL-decoding.
  */
 final class OpenApiWalk {
+
+    /** Looked up once: {@code Json}'s static methods look the provider up on every call. */
+    private static final JsonProvider JSON = JsonProvider.provider();
 
     private OpenApiWalk() {
     }
@@ -52,7 +55,7 @@ final class OpenApiWalk {
         }
         String pointer = URLDecoder.decode(ref.substring(1).replace("+", "%2B"), StandardCharsets.UTF_8);
         try {
-            return Json.createPointer(pointer).containsValue(document);
+            return JSON.createPointer(pointer).containsValue(document);
         } catch (JsonException e) {
             return false;
         }

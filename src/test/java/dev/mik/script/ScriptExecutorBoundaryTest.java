@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mik.config.MikConfig;
 import dev.mik.http.ServerInfo;
+import dev.mik.lifecycle.MikScheduler;
 import dev.mik.memory.HeapPressure;
 import dev.mik.memory.MemoryBudget;
 import dev.mik.memory.MemoryPool;
@@ -15,9 +16,6 @@ import dev.mik.observability.Metrics;
 import dev.mik.observability.TraceContext;
 import dev.mik.problem.ProblemException;
 import dev.mik.problem.ProblemType;
-import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,7 +53,12 @@ class ScriptExecutorBoundaryTest {
         executor.metrics = new Metrics();
         executor.memory = memory;
         executor.pressure = pressure;
-        executor.scheduler = managed(scheduler);
+        executor.scheduling = new MikScheduler() {
+            @Override
+            public ScheduledExecutorService executor() {
+                return scheduler;
+            }
+        };
         executor.start();
     }
 
@@ -145,18 +148,6 @@ class ScriptExecutorBoundaryTest {
 
     private static byte[] bytes(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
-    }
-
-    /** The container's scheduler, played by a plain one. */
-    private static ManagedScheduledExecutorService managed(ScheduledExecutorService plain) {
-        return (ManagedScheduledExecutorService) Proxy.newProxyInstance(ScriptExecutorBoundaryTest.class
-                .getClassLoader(), new Class<?>[] {ManagedScheduledExecutorService.class}, (proxy, method, args) -> {
-                    try {
-                        return method.invoke(plain, args);
-                    } catch (InvocationTargetException e) {
-                        throw e.getCause();
-                    }
-                });
     }
 
     private static final class TestConfig extends MikConfig {

@@ -123,13 +123,15 @@ class PagedMemoryTest {
         assertEquals(17L * PAGE, cache.bytes());
         PagedMemory memory = new PagedMemory(17, 40, cache);
         memory.grow(3);
-        assertEquals(0, memory.pagesTaken());
+        assertEquals(0, memory.blocksTaken());
         memory.zero();
-        assertEquals(0, memory.pagesTaken(), "zeroing a memory that is zeros takes nothing");
+        assertEquals(0, memory.blocksTaken(), "zeroing a memory that is zeros takes nothing");
         memory.writeI32(16 * PAGE + 8, 42);
         assertEquals(0, memory.readInt(3 * PAGE + 100));
         memory.writeByte(19 * PAGE + PAGE - 1, (byte) 7);
-        assertEquals(3, memory.pagesTaken());
+        assertEquals(3, memory.blocksTaken());
+        assertEquals(17L * PAGE - 3L * PagedMemory.BLOCK_BYTES, cache.bytes(),
+                "each touch took one block of its page, not the page: " + cache.bytes());
         assertEquals(42, memory.readInt(16 * PAGE + 8));
         assertTrue(allZero(memory.readBytes(0, 3 * PAGE)), "an untouched page reads as zeros");
         memory.recycle();
