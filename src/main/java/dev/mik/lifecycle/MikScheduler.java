@@ -6,7 +6,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 /**
@@ -48,14 +47,6 @@ public class MikScheduler {
 
     @PreDestroy
     void stop() {
-        executor.shutdownNow();
-        try {
-            if (!executor.awaitTermination(STOP_WAIT_SECONDS, TimeUnit.SECONDS)) {
-                LOG.warning("A task of mik's scheduler was still running " + STOP_WAIT_SECONDS
-                        + " s after the undeploy began; its thread ends when the task does.");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        MikThreads.stop(executor, STOP_WAIT_SECONDS, "A task of mik's scheduler was still running", LOG);
     }
 }

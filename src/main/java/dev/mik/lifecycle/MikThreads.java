@@ -1,7 +1,10 @@
 package dev.mik.lifecycle;
 
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Logger;
 
 /**
  * mik's own threads: named {@code <prefix><n>} (numbered from 1 in each deployment, so a name seen twice is an earlier
@@ -25,5 +28,22 @@ public final class MikThreads {
             thread.setContextClassLoader(mik);
             return thread;
         };
+    }
+
+    /**
+     * Stops {@code threads} at undeploy: interrupts their tasks and waits up to {@code seconds} for them to end, so no
+     * thread of mik outlives its deployment; answers whether they all did ({@code busy} says what one still does).
+     */
+    public static boolean stop(ExecutorService threads, long seconds, String busy, Logger log) {
+        threads.shutdownNow();
+        try {
+            if (threads.awaitTermination(seconds, TimeUnit.SECONDS)) {
+                return true;
+            }
+            log.warning(busy + " " + seconds + " s after the undeploy began; its thread ends when that is done.");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return false;
     }
 }

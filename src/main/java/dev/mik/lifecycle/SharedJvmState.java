@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
@@ -124,7 +125,7 @@ public final class SharedJvmState {
     public static void releaseThreadContexts() {
         try {
             releaseThreadContexts(SharedJvmState.class.getClassLoader());
-            releaseThreadLocals(SharedJvmState.class.getClassLoader(), liveThreads());
+            releaseThreadLocals(SharedJvmState.class.getClassLoader(), liveThreads(), JERSEY_REQUEST_CONTEXT);
         } catch (RuntimeException | LinkageError | ReflectiveOperationException e) {
             LOG.log(Level.WARNING, "Could not release what server threads keep of mik (access-control contexts,"
                     + " thread-local values); those threads keep this deployment's classes", e);
@@ -140,7 +141,7 @@ public final class SharedJvmState {
         try (URLClassLoader nobody = new URLClassLoader(new URL[0], null)) {
             releaseThreadContexts(nobody);
             releaseClassValues(nobody);
-            releaseThreadLocals(nobody, List.of(Thread.currentThread()));
+            releaseThreadLocals(nobody, liveThreads(), JERSEY_REQUEST_CONTEXT);
         } catch (IOException | RuntimeException | LinkageError | ReflectiveOperationException e) {
             LOG.log(Level.WARNING, "Could not prepare the release of threads' access-control contexts", e);
         }
@@ -192,14 +193,25 @@ public final class SharedJvmState {
     }
 
     /**
-     * Clears, in the thread-local maps of {@code threads}, every value that references {@code application}: a server
-     * thread keeps a value it was given while serving mik until the same thread-local is set again, and when the
-     * thread-local belongs to mik's own copy of a server component (Jersey's request scope on Payara keeps the last
-     * request's context on each worker thread), that never happens, and the value holds mik's classes for as long as
-     * the server keeps the thread. Only the value is cleared (a single write the owning thread never reads again, as
-     * the thread-local is mik's); the map itself is left to its thread. Answers how many values were cleared.
+     * A JAX-RS runtime's request context, by the name of the interface it implements: Jersey keeps one per worker
+     * thread in a thread-local of the application's own request scope, so one that references mik is mik's.
      */
-    static int releaseThreadLocals(ClassLoader application, List<Thread> threads) throws ReflectiveOperationException {
+    static final Predicate<Object> JERSEY_REQUEST_CONTEXT = value -> implementsNamed(value.getClass(),
+            "org.glassfish.jersey.process.internal.RequestContext");
+
+    /**
+     * Clears, in the thread-local maps of {@code threads} (never the calling thread's), every value of a kind
+     * {@code owned} accepts that references {@code application}: a server thread keeps a value it was given while
+     * serving mik until the same thread-local is set again, and when the thread-local belongs to mik's own copy of a
+     * server component (Jersey's request scope on Payara keeps the last request's context on each worker thread), that
+     * never happens, and the value holds mik's classes for as long as the server keeps the thread. Only such kinds: a
+     * thread-local of the server's own that merely holds something of mik's at the moment is still the server's (one
+     * cleared this way broke WildFly's interceptor stack on the next deployment). Only the value is cleared (a single
+     * write the owning thread never reads again, as the thread-local is mik's); the map itself is left to its thread.
+     * Answers how many values were cleared.
+     */
+    static int releaseThreadLocals(ClassLoader application, List<Thread> threads, Predicate<Object> owned)
+            throws ReflectiveOperationException {
         Field own = Thread.class.getDeclaredField("threadLocals");
         Field inherited = Thread.class.getDeclaredField("inheritableThreadLocals");
         Field table = Class.forName("java.lang.ThreadLocal$ThreadLocalMap").getDeclaredField("table");
@@ -210,12 +222,15 @@ public final class SharedJvmState {
         References walk = new References(application);
         int cleared = 0;
         for (Thread thread : threads) {
+            if (thread == Thread.currentThread()) {
+                continue;
+            }
             for (Field maps : List.of(own, inherited)) {
                 Object map = maps.get(thread);
                 Object[] entries = map == null ? null : (Object[]) table.get(map);
                 for (Object entry : entries == null ? new Object[0] : entries) {
                     Object held = entry == null ? null : value.get(entry);
-                    if (held != null && walk.reach(held)) {
+                    if (held != null && owned.test(held) && walk.reach(held)) {
                         value.set(entry, null);
                         cleared++;
                     }
@@ -223,6 +238,18 @@ public final class SharedJvmState {
             }
         }
         return cleared;
+    }
+
+    /** Whether {@code type} or a supertype implements an interface of that name (no server API is compiled in). */
+    private static boolean implementsNamed(Class<?> type, String name) {
+        for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+            for (Class<?> implemented : c.getInterfaces()) {
+                if (implemented.getName().equals(name) || implementsNamed(implemented, name)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** Every thread alive now. */

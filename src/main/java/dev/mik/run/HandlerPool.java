@@ -159,19 +159,12 @@ public class HandlerPool {
     /** Runs after {@link dev.mik.lifecycle.Drain} has let the runs in flight finish. */
     @PreDestroy
     void stop() {
-        prepareThreads.shutdownNow();
         deadlines.close();
         sweeper.cancel(false);
         idleReleaser.cancel(false);
         // a thread still making an instance finishes it first: undeploy waits, so no thread of mik outlives it
-        try {
-            if (!prepareThreads.awaitTermination(PREPARE_STOP_WAIT_SECONDS, TimeUnit.SECONDS)) {
-                LOG.warning("A thread making handler instances ahead was still busy " + PREPARE_STOP_WAIT_SECONDS
-                        + " s after the undeploy began; it ends when its instance is made.");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        MikThreads.stop(prepareThreads, PREPARE_STOP_WAIT_SECONDS, "A thread making handler instances ahead was still"
+                + " busy", LOG);
         SharedJvmState.releaseThreadContexts(); // again: a server thread may have started since the drain
         LOG.info("Released the handler pool: its threads, deadline watchdog and scheduled sweeps.");
     }

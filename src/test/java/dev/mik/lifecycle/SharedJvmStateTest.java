@@ -136,7 +136,10 @@ class SharedJvmStateTest {
             loader = null;
             assertFalse(collected(application), "the thread-local value keeps the application's loader (else this"
                     + " test proves nothing)");
-            assertEquals(1, SharedJvmState.releaseThreadLocals(application.get(), SharedJvmState.liveThreads()));
+            assertEquals(0, SharedJvmState.releaseThreadLocals(application.get(), SharedJvmState.liveThreads(),
+                    SharedJvmState.JERSEY_REQUEST_CONTEXT), "a value that is not a request context is left alone");
+            assertEquals(1, SharedJvmState.releaseThreadLocals(application.get(), SharedJvmState.liveThreads(),
+                    value -> true));
             assertTrue(collected(application), "the loader is collectable once the value is cleared");
             assertEquals("kept", pool.submit(ours::get).get(), "another thread-local of the same thread is untouched");
         } finally {
