@@ -25,7 +25,7 @@ public class MikScheduler {
 
     private static final Logger LOG = Logger.getLogger(MikScheduler.class.getName());
 
-    /** Threads: every task is short (a poll, a sweep, a read started or ended), so two keep each other's delays short. */
+    /** Threads: every task is short (a poll, a sweep, a read started or ended), so two keep delays short. */
     static final int THREADS = 2;
     static final String THREAD_PREFIX = "mik-scheduler-";
     private static final long STOP_WAIT_SECONDS = 5;

@@ -44,18 +44,18 @@ final class References {
         while (!next.isEmpty() && seen.size() <= MAX_OBJECTS) {
             Object object = next.poll();
             if (object instanceof Class<?> type) {
-                if (under(type.getClassLoader(), application)) {
+                if (SharedJvmState.loadedUnder(type.getClassLoader(), application)) {
                     return true;
                 }
                 continue; // a class's statics are its own loader's business
             }
             if (object instanceof ClassLoader loader) {
-                if (under(loader, application)) {
+                if (SharedJvmState.loadedUnder(loader, application)) {
                     return true;
                 }
                 continue;
             }
-            if (under(object.getClass().getClassLoader(), application)) {
+            if (SharedJvmState.loadedUnder(object.getClass().getClassLoader(), application)) {
                 return true;
             }
             if (object instanceof Thread) {
@@ -110,14 +110,5 @@ final class References {
             }
         }
         return fields;
-    }
-
-    private static boolean under(ClassLoader loader, ClassLoader application) {
-        for (ClassLoader l = loader; l != null; l = l.getParent()) {
-            if (l == application) {
-                return true;
-            }
-        }
-        return false;
     }
 }

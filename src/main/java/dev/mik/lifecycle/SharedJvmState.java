@@ -115,12 +115,14 @@ public final class SharedJvmState {
     }
 
     /**
-     * Takes this application's protection domains out of every live thread's inherited access-control context, so a
-     * server thread started while mik's code was on its stack no longer keeps mik's class loader; called once mik has
-     * stopped and starts no more threads. Without a security manager those contexts are never checked, so nothing
-     * else changes; with one, the contexts only lose the domains of an application that is gone. Java 24 and later
-     * keep no such context in a thread (the field is gone) and there is nothing to do. On a server that does not open
-     * {@code java.lang} to applications the pin stays, and a warning says so.
+     * Releases what server threads keep of this application: its protection domains in their inherited access-control
+     * contexts, their context class loader when it is this application's, and Jersey request contexts left in their
+     * thread-locals ({@link #releaseThreadLocals}), so a server thread that served mik or was started while mik's code
+     * was on its stack no longer keeps mik's class loader; called once mik has stopped and starts no more threads.
+     * Without a security manager those contexts are never checked, so nothing else changes; with one, the contexts
+     * only lose the domains of an application that is gone. Java 24 and later keep no such context in a thread (the
+     * field is gone). On a server that does not open {@code java.lang} to applications these pins stay, and a warning
+     * says so.
      */
     public static void releaseThreadContexts() {
         try {
@@ -133,9 +135,9 @@ public final class SharedJvmState {
     }
 
     /**
-     * Runs the code of {@link #releaseThreadContexts()} and {@link #releaseNashornCaches()} once at start-up, releasing nothing: Payara's class loader
-     * loads no class once an undeploy has begun, not even a JDK class a constant of this class names, so every class
-     * and call site the release uses is linked now.
+     * Runs the code of {@link #releaseThreadContexts()} and {@link #releaseNashornCaches()} once at start-up,
+     * releasing nothing: Payara's class loader loads no class once an undeploy has begun, not even a JDK class a
+     * constant of this class names, so every class and call site the release uses is linked now.
      */
     public static void prepareRelease() {
         try (URLClassLoader nobody = new URLClassLoader(new URL[0], null)) {
@@ -280,7 +282,7 @@ public final class SharedJvmState {
     }
 
     /** Whether {@code loader} is {@code application} or one it made (a script's generated classes). */
-    private static boolean loadedUnder(ClassLoader loader, ClassLoader application) {
+    static boolean loadedUnder(ClassLoader loader, ClassLoader application) {
         for (ClassLoader l = loader; l != null; l = l.getParent()) {
             if (l == application) {
                 return true;

@@ -7,7 +7,8 @@ import java.util.Arrays;
 
 /**
  * Linear-memory blocks ({@value PagedMemory#BLOCK_BYTES} bytes each; "pages" here) that finished runs gave back,
- * kept for the next run's memory (as wasmtime's pooling allocator keeps slots). The pages it keeps are reserved from the memory pool like a run's, so what mik holds never exceeds
+ * kept for the next run's memory (as wasmtime's pooling allocator keeps slots). The pages it keeps are reserved from
+ * the memory pool like a run's, so what mik holds never exceeds
  * the pool; and they are {@linkplain MemoryPool#reclaimWith reclaimable}: a run or script the pool is short for
  * gets them first. It keeps at most {@code maxBytes}, and lets all of them go when it was not used for a while
  * ({@link #releaseIfIdle}) or the heap is under pressure ({@link #clear}).
@@ -17,7 +18,7 @@ import java.util.Arrays;
  */
 public final class PageCache {
 
-    private static final int PAGE = PagedMemory.BLOCK_BYTES;
+    private static final int BLOCK = PagedMemory.BLOCK_BYTES;
 
     private final MemoryPool.Reservation held;
     private final long maxBytes;
@@ -51,13 +52,13 @@ public final class PageCache {
                 lastUsedNanos = System.nanoTime();
                 page = free.pollLast();
                 if (page != null) {
-                    held.resize(held.held() - PAGE);
+                    held.resize(held.held() - BLOCK);
                     reused++;
                 }
             }
         }
         if (page == null) {
-            return new byte[PAGE];
+            return new byte[BLOCK];
         }
         Arrays.fill(page, (byte) 0);
         return page;
@@ -74,7 +75,7 @@ public final class PageCache {
                 if (pages[i] == null) {
                     continue; // never touched, so never taken
                 }
-                if (held.held() + PAGE > maxBytes || !held.grow(PAGE)) {
+                if (held.held() + BLOCK > maxBytes || !held.grow(BLOCK)) {
                     return;
                 }
                 free.addLast(pages[i]);
@@ -90,7 +91,7 @@ public final class PageCache {
         long freed = 0;
         while (freed < bytes && !free.isEmpty()) {
             free.pollFirst();
-            freed += PAGE;
+            freed += BLOCK;
         }
         held.resize(held.held() - freed);
         return freed;
@@ -112,7 +113,7 @@ public final class PageCache {
 
     /** Bytes of pages kept now. */
     public synchronized long bytes() {
-        return (long) free.size() * PAGE;
+        return (long) free.size() * BLOCK;
     }
 
     /** Pages handed out again instead of allocated, since the cache was made. */

@@ -18,7 +18,8 @@ import java.util.function.Function;
 
 /**
  * A guest's (unshared) linear memory, kept as 4 KiB blocks taken from a {@link PageCache} and handed back to it when
- * the instance is done ({@link #recycle}); WebAssembly's 64 KiB pages are only its unit of size. A guest that grows to tens of megabytes and stops would otherwise leave
+ * the instance is done ({@link #recycle}); WebAssembly's 64 KiB pages are only its unit of size. A guest that grows to
+ * tens of megabytes and stops would otherwise leave
  * that many megabytes of garbage behind, which the collector has to copy while the guest runs and reclaim after it
  * stopped; recycled pages stay where they are and are used again by the next run. Every block is zeroed when it is
  * taken, so a run sees only its own module's data segments and zeros. A block is taken when the run first touches it:
@@ -32,13 +33,13 @@ import java.util.function.Function;
  */
 final class PagedMemory implements Memory {
 
-    /** Bytes of a block: the unit taken, zeroed and recycled (the name PAGE is kept for the arithmetic below). */
+    /** Bytes of a block: the unit taken, zeroed and recycled. */
     static final int BLOCK_BYTES = 4096;
-    private static final int PAGE = BLOCK_BYTES;
+    private static final int BLOCK = BLOCK_BYTES;
     private static final int WASM_PAGE = InstanceFootprint.PAGE_BYTES;
-    private static final int BLOCKS_PER_PAGE = WASM_PAGE / PAGE;
-    private static final int SHIFT = Integer.numberOfTrailingZeros(PAGE);
-    private static final int MASK = PAGE - 1;
+    private static final int BLOCKS_PER_PAGE = WASM_PAGE / BLOCK;
+    private static final int SHIFT = Integer.numberOfTrailingZeros(BLOCK);
+    private static final int MASK = BLOCK - 1;
     private static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
@@ -188,7 +189,7 @@ final class PagedMemory implements Memory {
         checkRange(addr, length, bytes(), WasmRuntimeException::new);
         while (length > 0) {
             int within = addr & MASK;
-            int chunk = Math.min(length, PAGE - within);
+            int chunk = Math.min(length, BLOCK - within);
             System.arraycopy(data, offset, page(addr, 1), within, chunk);
             addr += chunk;
             offset += chunk;
@@ -203,7 +204,7 @@ final class PagedMemory implements Memory {
         int done = 0;
         while (done < length) {
             int within = (addr + done) & MASK;
-            int chunk = Math.min(length - done, PAGE - within);
+            int chunk = Math.min(length - done, BLOCK - within);
             System.arraycopy(page(addr + done, 1), within, out, done, chunk);
             done += chunk;
         }
@@ -222,7 +223,7 @@ final class PagedMemory implements Memory {
 
     @Override
     public short readShort(int addr) {
-        if ((addr & MASK) <= PAGE - 2) {
+        if ((addr & MASK) <= BLOCK - 2) {
             return (short) SHORT.get(page(addr, 2), addr & MASK);
         }
         return (short) straddling(addr, 2);
@@ -230,7 +231,7 @@ final class PagedMemory implements Memory {
 
     @Override
     public void writeShort(int addr, short data) {
-        if ((addr & MASK) <= PAGE - 2) {
+        if ((addr & MASK) <= BLOCK - 2) {
             SHORT.set(page(addr, 2), addr & MASK, data);
         } else {
             straddle(addr, 2, data);
@@ -244,7 +245,7 @@ final class PagedMemory implements Memory {
 
     @Override
     public int readInt(int addr) {
-        if ((addr & MASK) <= PAGE - 4) {
+        if ((addr & MASK) <= BLOCK - 4) {
             return (int) INT.get(page(addr, 4), addr & MASK);
         }
         return (int) straddling(addr, 4);
@@ -252,7 +253,7 @@ final class PagedMemory implements Memory {
 
     @Override
     public void writeI32(int addr, int data) {
-        if ((addr & MASK) <= PAGE - 4) {
+        if ((addr & MASK) <= BLOCK - 4) {
             INT.set(page(addr, 4), addr & MASK, data);
         } else {
             straddle(addr, 4, data);
@@ -261,7 +262,7 @@ final class PagedMemory implements Memory {
 
     @Override
     public long readLong(int addr) {
-        if ((addr & MASK) <= PAGE - 8) {
+        if ((addr & MASK) <= BLOCK - 8) {
             return (long) LONG.get(page(addr, 8), addr & MASK);
         }
         return straddling(addr, 8);
@@ -269,7 +270,7 @@ final class PagedMemory implements Memory {
 
     @Override
     public void writeLong(int addr, long data) {
-        if ((addr & MASK) <= PAGE - 8) {
+        if ((addr & MASK) <= BLOCK - 8) {
             LONG.set(page(addr, 8), addr & MASK, data);
         } else {
             straddle(addr, 8, data);
@@ -278,7 +279,7 @@ final class PagedMemory implements Memory {
 
     @Override
     public float readFloat(int addr) {
-        if ((addr & MASK) <= PAGE - 4) {
+        if ((addr & MASK) <= BLOCK - 4) {
             return (float) FLOAT.get(page(addr, 4), addr & MASK);
         }
         return Float.intBitsToFloat((int) straddling(addr, 4));
@@ -291,7 +292,7 @@ final class PagedMemory implements Memory {
 
     @Override
     public void writeF32(int addr, float data) {
-        if ((addr & MASK) <= PAGE - 4) {
+        if ((addr & MASK) <= BLOCK - 4) {
             FLOAT.set(page(addr, 4), addr & MASK, data);
         } else {
             straddle(addr, 4, Float.floatToRawIntBits(data));
@@ -300,7 +301,7 @@ final class PagedMemory implements Memory {
 
     @Override
     public double readDouble(int addr) {
-        if ((addr & MASK) <= PAGE - 8) {
+        if ((addr & MASK) <= BLOCK - 8) {
             return (double) DOUBLE.get(page(addr, 8), addr & MASK);
         }
         return Double.longBitsToDouble(straddling(addr, 8));
@@ -313,7 +314,7 @@ final class PagedMemory implements Memory {
 
     @Override
     public void writeF64(int addr, double data) {
-        if ((addr & MASK) <= PAGE - 8) {
+        if ((addr & MASK) <= BLOCK - 8) {
             DOUBLE.set(page(addr, 8), addr & MASK, data);
         } else {
             straddle(addr, 8, Double.doubleToRawLongBits(data));
@@ -332,7 +333,7 @@ final class PagedMemory implements Memory {
         checkRange(addr, left, bytes(), WasmRuntimeException::new);
         while (left > 0) {
             int within = addr & MASK;
-            int chunk = Math.min(left, PAGE - within);
+            int chunk = Math.min(left, BLOCK - within);
             if (value != 0 || pages[addr >>> SHIFT] != null) { // a page not taken yet is zeros already
                 Arrays.fill(page(addr, 1), within, within + chunk, value);
             }
@@ -349,7 +350,7 @@ final class PagedMemory implements Memory {
             // overlapping with the target after the source: copy from the end, or the source is overwritten first
             int end = length;
             while (end > 0) {
-                int chunk = Math.min(end, Math.min(inPageBefore(dest + end), inPageBefore(src + end)));
+                int chunk = Math.min(end, Math.min(inBlockBefore(dest + end), inBlockBefore(src + end)));
                 end -= chunk;
                 System.arraycopy(page(src + end, 1), (src + end) & MASK, page(dest + end, 1), (dest + end) & MASK,
                         chunk);
@@ -358,7 +359,7 @@ final class PagedMemory implements Memory {
             int done = 0;
             while (done < length) {
                 int chunk = Math.min(length - done,
-                        PAGE - Math.max((dest + done) & MASK, (src + done) & MASK));
+                        BLOCK - Math.max((dest + done) & MASK, (src + done) & MASK));
                 System.arraycopy(page(src + done, 1), (src + done) & MASK, page(dest + done, 1),
                         (dest + done) & MASK, chunk);
                 done += chunk;
@@ -366,10 +367,10 @@ final class PagedMemory implements Memory {
         }
     }
 
-    /** Bytes of the page that ends at {@code end} (exclusive) lying before it: 1 to a whole page. */
-    private static int inPageBefore(int end) {
+    /** Bytes of the block that ends at {@code end} (exclusive) lying before it: 1 to a whole block. */
+    private static int inBlockBefore(int end) {
         int within = end & MASK;
-        return within == 0 ? PAGE : within;
+        return within == 0 ? BLOCK : within;
     }
 
     private int bytes() {

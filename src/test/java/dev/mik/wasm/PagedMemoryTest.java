@@ -166,9 +166,12 @@ class PagedMemoryTest {
         }
     }
 
-    /** An address near a page boundary, inside, at the end or past the memory, or negative. */
+    /** An address near a page or block boundary, inside, at the end or past the memory, or negative. */
     private static int address(Random random, int pages) {
-        return switch (random.nextInt(6)) {
+        int block = PagedMemory.BLOCK_BYTES;
+        return switch (random.nextInt(8)) {
+            case 6 -> random.nextInt(pages * (PAGE / block)) * block - random.nextInt(9);
+            case 7 -> random.nextInt(pages * (PAGE / block)) * block + random.nextInt(9);
             case 0 -> random.nextInt(pages) * PAGE - random.nextInt(9);
             case 1 -> random.nextInt(pages * PAGE);
             case 2 -> pages * PAGE - random.nextInt(12);
