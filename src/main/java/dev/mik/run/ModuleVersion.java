@@ -142,22 +142,29 @@ public final class ModuleVersion {
         } catch (MemoryLimitException tooLarge) {
             return;
         }
-        while (readyOrPreparing.incrementAndGet() <= target) {
+        // ends when retired or interrupted (undeploy) too: a retired version's instances are released as soon as they
+        // join, so its count never reaches the target and, unchecked, the loop would make and drop instances forever
+        while (!retired && !Thread.currentThread().isInterrupted()) {
+            if (readyOrPreparing.incrementAndGet() > target) {
+                readyOrPreparing.decrementAndGet();
+                break;
+            }
             MemoryPool.Reservation reservation = memory.reserveForReady(bytes, readyMaxBytes);
             if (reservation == null) {
+                readyOrPreparing.decrementAndGet();
                 break;
             }
             try {
                 ready.add(new Ready(prepare(memoryMaxBytes, reservation), bytes));
             } catch (RuntimeException | Error e) {
                 memory.leftReady(bytes);
+                readyOrPreparing.decrementAndGet();
                 break;
             }
             if (retired) {
                 releaseReady(); // retire() may have emptied the queue just before this instance joined it
             }
         }
-        readyOrPreparing.decrementAndGet();
         lastUsedNanos = System.nanoTime(); // idle time counts from here, or a slow refill could be released at once
     }
 

@@ -12,9 +12,11 @@ import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -249,6 +251,38 @@ class HandlerMemoryTest {
         hello.retire();
         hello.refill(2, CAP, 512 * MIB);
         assertEquals(0, pool.inUse(), "a retired version holds nothing and makes nothing");
+    }
+
+    /**
+     * A refill still making instances when its version is retired (the file changed, or its compiled form replaced the
+     * interpreter's) ends, and so does one whose thread is interrupted (undeploy): before, a retired version's loop
+     * made and dropped instances forever, a busy thread that kept its deployment alive after an undeploy.
+     */
+    @Test
+    void aRefillUnderWayEndsWhenRetiredOrInterrupted() throws Exception {
+        for (boolean retire : new boolean[] {true, false}) {
+            MemoryPool pool = new MemoryPool(Long.MAX_VALUE / 4);
+            HandlerMemory memory = HandlerFixtures.memory(pool);
+            ModuleVersion hello = HandlerFixtures.version("hello2", memory);
+            Thread refill = new Thread(() -> hello.refill(Integer.MAX_VALUE, CAP, Long.MAX_VALUE / 4), "test-refill");
+            refill.setDaemon(true);
+            refill.start();
+            long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (memory.readyBytes() == 0 && refill.isAlive() && System.nanoTime() < giveUp) {
+                Thread.onSpinWait();
+            }
+            assertTrue(memory.readyBytes() > 0, "the refill made instances before it was stopped");
+            if (retire) {
+                hello.retire();
+            } else {
+                refill.interrupt();
+            }
+            refill.join(TimeUnit.SECONDS.toMillis(30));
+            assertFalse(refill.isAlive(), (retire ? "retired" : "interrupted") + ", the refill still runs");
+            hello.retire();
+            assertEquals(0, memory.readyBytes());
+            assertEquals(0, pool.inUse(), "what the stopped refill made went back");
+        }
     }
 
     @Test
