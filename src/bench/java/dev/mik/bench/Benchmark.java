@@ -25,9 +25,11 @@ import java.util.stream.Stream;
  * Measures mik against a plain JAX-RS baseline deployed in the same Payara Micro process, so both share one JVM, one
  * HTTP stack and one machine, with {@code wrk} as the load: warm rows (fixed connections and duration), then the
  * cold figures (start to ready, first checkout after ready, the same after a restart with a warm compiled-code
- * cache, and on a third start the first request of every demo module), all with {@code mik.script.timeout-ms=3000}. Prints a table and the ratios issue #10 asks about, and writes a dated CSV under {@code bench/results/}.
- * Run it with {@code mvn -Pbench package -DskipTests}; tune with {@code -Dbench.seconds=4 -Dbench.rounds=3 -Dbench.connections=1,8
- * -Dbench.targets=baseline,mik-hello}.
+ * cache, and on a third start the first request of every demo module), all with
+ * {@code mik.script.timeout-ms=3000}. Prints a table and the ratios issue #10 asks about, and writes a dated CSV
+ * under {@code bench/results/}.
+ * Run it with {@code mvn -Pbench package -DskipTests}; tune with {@code -Dbench.seconds=4 -Dbench.rounds=3
+ * -Dbench.connections=1,8 -Dbench.targets=baseline,mik-hello}.
  */
 public final class Benchmark {
 

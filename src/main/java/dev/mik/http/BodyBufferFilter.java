@@ -47,7 +47,9 @@ public class BodyBufferFilter extends HttpFilter {
     @Inject
     Instance<RequestContextController> requestContexts;
 
-    /** Where slow bodies' reads start and their deadlines are kept ({@link MikScheduler}: nothing of it outlives mik). */
+    /**
+     * Where slow bodies' reads start and their deadlines are kept ({@link MikScheduler}: nothing of it outlives mik).
+     */
     @Inject
     MikScheduler scheduling;
 

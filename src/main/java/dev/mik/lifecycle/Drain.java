@@ -13,8 +13,8 @@ import java.util.logging.Logger;
  * {@code /run} and {@code /script} requests are answered 503 {@code draining}, and the runs in flight get up to
  * {@code mik.shutdown.drain-ms} to finish. Whichever of the container's signals comes first starts it (the servlet
  * context going away, {@link DrainListener}, which was first on both Payara 6 and WildFly 39, or the application scope
- * about to be destroyed); the executors, watchdogs and caches are released by their owners' {@code @PreDestroy} after it
- * returns.
+ * about to be destroyed); the executors, watchdogs and caches are released by their owners' {@code @PreDestroy} after
+ * it returns.
  */
 @ApplicationScoped
 public class Drain {

@@ -79,7 +79,8 @@ final class DocumentMerger {
         if (document.get("components") instanceof JsonObject sections) {
             for (String section : OpenApiShape.SECTIONS) {
                 if (sections.get(section) instanceof JsonObject entries) {
-                    Map<String, JsonValue> renamed = moduleComponents.computeIfAbsent(section, s -> new LinkedHashMap<>());
+                    Map<String, JsonValue> renamed =
+                            moduleComponents.computeIfAbsent(section, s -> new LinkedHashMap<>());
                     for (Map.Entry<String, JsonValue> entry : entries.entrySet()) {
                         renamed.put(names.component(entry.getKey()), walk.keywords(entry.getValue()));
                     }

@@ -19,7 +19,8 @@ public class ProblemException extends RuntimeException {
         this(type, detail, null, Map.of());
     }
 
-    public ProblemException(ProblemType type, String detail, Integer retryAfterSeconds, Map<String, Object> extensions) {
+    public ProblemException(ProblemType type, String detail, Integer retryAfterSeconds,
+            Map<String, Object> extensions) {
         super(detail, null, false, false);
         this.type = type;
         this.retryAfterSeconds = retryAfterSeconds;

@@ -21,8 +21,8 @@ import java.util.List;
  *                    {@code invalid} (served at {@code /_mik/openapi/<name>})
  */
 public record HandlerListing(String name, long size, String sha256, String lastModified, boolean compiled,
-                             String loadError, List<String> routes, String breaker, long requests, Double p50AtMostMs, Double p99AtMostMs,
-                             Metrics.LastError lastError, String openapi) {
+                             String loadError, List<String> routes, String breaker, long requests, Double p50AtMostMs,
+                             Double p99AtMostMs, Metrics.LastError lastError, String openapi) {
 
     /** The listing the pool knows; the description's state is added by {@link #withOpenapi}. */
     public HandlerListing(String name, long size, String sha256, String lastModified, boolean compiled,

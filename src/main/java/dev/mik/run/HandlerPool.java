@@ -12,9 +12,6 @@ import dev.mik.memory.HeapPressure;
 import dev.mik.memory.MemoryBudget;
 import dev.mik.observability.Metrics;
 import dev.mik.observability.RequestCorrelation;
-import dev.mik.observability.TraceContext;
-import dev.mik.problem.ProblemException;
-import dev.mik.problem.ProblemType;
 import dev.mik.wasm.CodeCache;
 import dev.mik.watch.Watchdog;
 import jakarta.annotation.PostConstruct;
@@ -37,7 +34,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.ScheduledExecutorService;
@@ -54,8 +50,8 @@ import java.util.logging.Logger;
  * holds from the server's memory pool ({@link HandlerMemory}).
  *
  * <p>Its transactions are bean-managed, that is none: mik uses no transaction, and with container-managed ones the
- * start-up and undeploy callbacks still ran in one, which Payara kept (with this bean, and so this deployment's classes)
- * after the undeploy (a heap dump after redeploys showed one per deployment).
+ * start-up and undeploy callbacks still ran in one, which Payara kept (with this bean, and so this deployment's
+ * classes) after the undeploy (a heap dump after redeploys showed one per deployment).
  */
 @Singleton
 @Startup
@@ -134,9 +130,9 @@ public class HandlerPool {
                 version -> runs.refillLater(version, config.handlerMemoryMaxBytes()), codeCache(),
                 new ModuleProbe(memory, deadlines, config::handlerTimeoutMs, config::handlerMemoryMaxBytes));
         // A task submitted to the managed executor has the container's context captured, which Payara 6 does with a
-        // ServiceLoader scan of the class path on every submit: JFR put half of a warm /run/hello's CPU there. Making an
-        // instance needs no container context, so mik's own threads do it (MikThreads: named, so a redeploy test and an
-        // operator's thread dump tell them from the server's); they only make instances ahead for modules slow to
+        // ServiceLoader scan of the class path on every submit: JFR put half of a warm /run/hello's CPU there. Making
+        // an instance needs no container context, so mik's own threads do it (MikThreads: named, so a redeploy test and
+        // an operator's thread dump tell them from the server's); they only make instances ahead for modules slow to
         // instantiate, so the pool only reuses idle threads.
         prepareThreads = new ThreadPoolExecutor(0, Integer.MAX_VALUE, PREPARE_THREAD_IDLE_SECONDS, TimeUnit.SECONDS,
                 new SynchronousQueue<>(), MikThreads.named(PREPARE_THREAD_PREFIX));

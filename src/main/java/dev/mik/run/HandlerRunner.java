@@ -33,7 +33,9 @@ final class HandlerRunner {
 
     private static final Logger LOG = Logger.getLogger(HandlerRunner.class.getName());
 
-    /** Problem extension telling whose limit a memory-limit was: the handler's own cap, or the server's pool or heap. */
+    /**
+     * Problem extension telling whose limit a memory-limit was: the handler's own cap, or the server's pool or heap.
+     */
     static final String MEMORY_LIMIT_KIND = "limit";
     static final String OWN_LIMIT = "instance";
     static final String SERVER_SHORT = "server";
@@ -122,11 +124,13 @@ final class HandlerRunner {
         }
         if (cause instanceof HandlerFailureException failure) {
             logStderr(request, failure.stderr());
-            LOG.info(() -> "Handler " + module + " failed [request " + request.requestId() + "]: " + failure.getMessage());
+            LOG.info(() -> "Handler " + module + " failed [request " + request.requestId() + "]: "
+                    + failure.getMessage());
         }
         if (cause instanceof MemoryLimitException e) {
             return new ProblemException(ProblemType.MEMORY_LIMIT, "Handler '" + module + "' ran out of memory: "
-                    + e.getMessage() + ".", null, Map.of(MEMORY_LIMIT_KIND, e.serverShort() ? SERVER_SHORT : OWN_LIMIT));
+                    + e.getMessage() + ".", null,
+                    Map.of(MEMORY_LIMIT_KIND, e.serverShort() ? SERVER_SHORT : OWN_LIMIT));
         }
         if (cause instanceof OutputLimitException e) {
             return new ProblemException(ProblemType.RESPONSE_TOO_LARGE, "Handler '" + module + "': "
@@ -143,7 +147,8 @@ final class HandlerRunner {
         if (cause instanceof ChicoryInterruptedException) {
             return new ProblemException(ProblemType.TIMEOUT, "Handler '" + module + "' was interrupted.");
         }
-        LOG.log(Level.SEVERE, "Handler " + module + " failed unexpectedly [request " + request.requestId() + "]", cause);
+        LOG.log(Level.SEVERE, "Handler " + module + " failed unexpectedly [request " + request.requestId() + "]",
+                cause);
         return new ProblemException(ProblemType.HANDLER_ERROR, "Handler '" + module
                 + "' failed unexpectedly; the server log has the details under this request id.");
     }

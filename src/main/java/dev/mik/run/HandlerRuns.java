@@ -112,8 +112,8 @@ public final class HandlerRuns {
     /**
      * Runs a compiled module once on a made-up request ({@code GET /run/<module>}, no body, request id
      * {@value HandlerPool#REHEARSAL_ID}) and forgets the answer: the warm-up's rehearsal, so a module's first real
-     * request does not pay for loading its classes and running its code for the first time. A handler has no effect outside its own run, so nobody
-     * can tell it happened, except from its stderr in the log.
+     * request does not pay for loading its classes and running its code for the first time. A handler has no effect
+     * outside its own run, so nobody can tell it happened, except from its stderr in the log.
      */
     public void rehearse(String module) {
         ModuleName name = new ModuleName(module);

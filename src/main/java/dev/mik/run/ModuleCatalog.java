@@ -160,7 +160,8 @@ public final class ModuleCatalog {
         FileStamp stamp = FileStamp.of(file);
         if (stamp == null) {
             forget(name);
-            throw new ProblemException(ProblemType.MODULE_NOT_FOUND, "No module '" + name + "' in the handlers directory.");
+            throw new ProblemException(ProblemType.MODULE_NOT_FOUND,
+                    "No module '" + name + "' in the handlers directory.");
         }
         ModuleVersion known = current.get(name.value());
         if (known != null && (known.stamp().equals(stamp) || stamp.equals(changing.get(name.value())))) {
@@ -335,7 +336,8 @@ public final class ModuleCatalog {
         try {
             bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException gone) {
-            throw new ProblemException(ProblemType.MODULE_NOT_FOUND, "No module '" + name + "' in the handlers directory.");
+            throw new ProblemException(ProblemType.MODULE_NOT_FOUND,
+                    "No module '" + name + "' in the handlers directory.");
         } catch (IOException e) {
             throw new UncheckedIOException("could not read " + file, e);
         }

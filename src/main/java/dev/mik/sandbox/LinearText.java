@@ -234,7 +234,8 @@ final class LinearText {
             char c = s.charAt(i);
             if (c < 0x80) {
                 length += unescaped(c, component) ? 1 : 3;
-            } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+            } else if (Character.isHighSurrogate(c) && i + 1 < s.length()
+                    && Character.isLowSurrogate(s.charAt(i + 1))) {
                 length += 12;
                 i++;
             } else if (Character.isSurrogate(c)) {

@@ -165,8 +165,10 @@ public final class ScriptSandbox implements AutoCloseable {
         } catch (OutOfMemoryError e) {
             guard.trip(AbortReason.ALLOCATION);
         } catch (NashornException e) {
-            // trusted runner code that rethrows a Java error hands it back wrapped; it is a limit, not the script's error
-            Object thrown = e instanceof org.openjdk.nashorn.internal.runtime.ECMAException ecma ? ecma.getThrown() : null;
+            // trusted runner code that rethrows a Java error hands it back wrapped;
+            // it is a limit, not the script's error
+            Object thrown = e instanceof org.openjdk.nashorn.internal.runtime.ECMAException ecma
+                    ? ecma.getThrown() : null;
             if (thrown instanceof StackOverflowError || e.getCause() instanceof StackOverflowError) {
                 guard.trip(AbortReason.STACK);
             } else if (thrown instanceof OutOfMemoryError || e.getCause() instanceof OutOfMemoryError) {
@@ -236,7 +238,9 @@ public final class ScriptSandbox implements AutoCloseable {
         return engine.eval(source, context);
     }
 
-    /** Java members of primitives are unreachable only while {@link JavaMemberBarrier} is one of the engine's linkers. */
+    /**
+     * Java members of primitives are unreachable only while {@link JavaMemberBarrier} is one of the engine's linkers.
+     */
     private void requireJavaMemberBarrier() throws ScriptException {
         Object kinds = evaluate(RUNTIME_SOURCE_NAME, "[typeof ''.class, typeof (0).bytes, typeof true.class].join()");
         if (!"undefined,undefined,undefined".equals(kinds)) {

@@ -133,7 +133,8 @@ final class HostCallBridge implements HostBridge {
         Map<String, String> headers = new LinkedHashMap<>();
         JsonValue headerValues = options.get("headers");
         if (headerValues instanceof JsonObject object) {
-            object.forEach((key, value) -> headers.put(key, value instanceof JsonString s ? s.getString() : value.toString()));
+            object.forEach((key, value) -> headers.put(key,
+                    value instanceof JsonString s ? s.getString() : value.toString()));
         }
         byte[] body = body(options.get("body"), headers);
         String query = query(options.get("query"));
@@ -248,7 +249,8 @@ final class HostCallBridge implements HostBridge {
      */
     static String errorCode(ProblemType type) {
         return switch (type) {
-            case MODULE_NOT_FOUND, RATE_LIMITED, CIRCUIT_OPEN, TIMEOUT, OVERLOADED, INVALID_NAME, BAD_REQUEST -> type.code();
+            case MODULE_NOT_FOUND, RATE_LIMITED, CIRCUIT_OPEN, TIMEOUT, OVERLOADED, INVALID_NAME, BAD_REQUEST ->
+                    type.code();
             default -> type.fault() == ProblemType.Fault.CALLER ? type.code() : "HANDLER_ERROR";
         };
     }

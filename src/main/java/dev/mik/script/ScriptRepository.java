@@ -116,7 +116,8 @@ final class ScriptRepository {
         }
         if (entry.error() != null) {
             throw new ProblemException(ProblemType.SCRIPT_ERROR, "Script '" + name + "' does not compile: "
-                    + entry.error().getMessage(), null, Map.of("script", name.value(), "line", entry.error().getLine()));
+                    + entry.error().getMessage(), null,
+                    Map.of("script", name.value(), "line", entry.error().getLine()));
         }
         return entry.script();
     }

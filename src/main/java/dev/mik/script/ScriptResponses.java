@@ -18,9 +18,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Turns what a script returned into the HTTP answer (status, headers, body) (a returned {@code host.call} result that the script left
- * unchanged is passed through by {@link ScriptExecutor} instead). A script's status, like a handler's, is 200–599: a
- * 1xx would announce an interim response or a protocol switch that never comes.
+ * Turns what a script returned into the HTTP answer (status, headers, body) (a returned {@code host.call} result
+ * that the script left unchanged is passed through by {@link ScriptExecutor} instead). A script's status, like a
+ * handler's, is 200–599: a 1xx would announce an interim response or a protocol switch that never comes.
  */
 final class ScriptResponses {
 
@@ -41,7 +41,8 @@ final class ScriptResponses {
                 && number.isIntegral()) {
             status = checkedStatus(script, number, 200);
         }
-        return new HandlerResponse(status, List.of(Map.entry("Content-Type", JSON)), json.getBytes(StandardCharsets.UTF_8));
+        return new HandlerResponse(status, List.of(Map.entry("Content-Type", JSON)),
+                json.getBytes(StandardCharsets.UTF_8));
     }
 
     /**

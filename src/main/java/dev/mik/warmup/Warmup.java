@@ -91,7 +91,8 @@ public class Warmup {
         try {
             executor.execute(this::warm);
         } catch (RejectedExecutionException e) {
-            LOG.log(Level.WARNING, "Could not start compiling modules and scripts ahead; the first requests compile", e);
+            LOG.log(Level.WARNING, "Could not start compiling modules and scripts ahead; the first requests compile",
+                    e);
             synchronized (this) {
                 listed = true;
             }
@@ -235,8 +236,8 @@ public class Warmup {
             long maxMs = config.warmupMaxMs();
             stragglers = listed ? String.join(", ", pending) : "the modules and scripts not listed yet";
             if (elapsedMs < maxMs) {
-                return "compiling and rehearsing modules and scripts ahead of requests (" + elapsedMs + " of at most " + maxMs
-                        + " ms, " + MikConfig.WARMUP_MAX_MS + "): " + stragglers;
+                return "compiling and rehearsing modules and scripts ahead of requests (" + elapsedMs + " of at most "
+                        + maxMs + " ms, " + MikConfig.WARMUP_MAX_MS + "): " + stragglers;
             }
             if (overdueReported) {
                 return null;

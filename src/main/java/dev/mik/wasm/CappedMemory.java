@@ -54,14 +54,26 @@ final class CappedMemory implements Memory {
     @Override public int maximumPages() { return delegate.maximumPages(); }
     @Override public boolean shared() { return delegate.shared(); }
     @Override public Object lock(int address) { return delegate.lock(address); }
-    @Override public int waitOn(int address, int expected, long timeout) { return delegate.waitOn(address, expected, timeout); }
-    @Override public int waitOn(int address, long expected, long timeout) { return delegate.waitOn(address, expected, timeout); }
+    @Override public int waitOn(int address, int expected, long timeout) {
+        return delegate.waitOn(address, expected, timeout);
+    }
+    @Override public int waitOn(int address, long expected, long timeout) {
+        return delegate.waitOn(address, expected, timeout);
+    }
     @Override public int notify(int address, int maxThreads) { return delegate.notify(address, maxThreads); }
-    @Override public void initialize(Instance instance, DataSegment[] segments) { delegate.initialize(instance, segments); }
-    @Override public void initialize(Instance instance, DataSegment[] segments, int memoryIndex) { delegate.initialize(instance, segments, memoryIndex); }
+    @Override public void initialize(Instance instance, DataSegment[] segments) {
+        delegate.initialize(instance, segments);
+    }
+    @Override public void initialize(Instance instance, DataSegment[] segments, int memoryIndex) {
+        delegate.initialize(instance, segments, memoryIndex);
+    }
     @Override public void copy(int dest, int src, int size) { delegate.copy(dest, src, size); }
-    @Override public void initPassiveSegment(int segmentId, int dest, int offset, int size) { delegate.initPassiveSegment(segmentId, dest, offset, size); }
-    @Override public void write(int addr, byte[] data, int offset, int size) { delegate.write(addr, data, offset, size); }
+    @Override public void initPassiveSegment(int segmentId, int dest, int offset, int size) {
+        delegate.initPassiveSegment(segmentId, dest, offset, size);
+    }
+    @Override public void write(int addr, byte[] data, int offset, int size) {
+        delegate.write(addr, data, offset, size);
+    }
     @Override public byte read(int addr) { return delegate.read(addr); }
     @Override public byte[] readBytes(int addr, int len) { return delegate.readBytes(addr, len); }
     @Override public void writeI32(int addr, int data) { delegate.writeI32(addr, data); }

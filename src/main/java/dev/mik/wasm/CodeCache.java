@@ -158,7 +158,8 @@ public final class CodeCache implements Cache {
     private byte[] entry(String key, byte[] payload) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream(payload.length + 256);
         out.write(MAGIC);
-        out.write((engine + "\n" + key + "\n" + ModuleCompiler.sha256(payload) + "\n").getBytes(StandardCharsets.UTF_8));
+        out.write((engine + "\n" + key + "\n" + ModuleCompiler.sha256(payload) + "\n")
+                .getBytes(StandardCharsets.UTF_8));
         out.write(ByteBuffer.allocate(Integer.BYTES).putInt(payload.length).array());
         out.write(payload);
         return out.toByteArray();

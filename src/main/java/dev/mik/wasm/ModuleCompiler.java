@@ -65,7 +65,8 @@ public final class ModuleCompiler {
         for (int i = 0; i < types.subTypeCount(); i++) {
             var type = types.getSubType(i).compType();
             if (type.funcType() == null) {
-                throw new InvalidModuleException("type " + i + " is a " + (type.arrayType() != null ? "array" : "struct")
+                throw new InvalidModuleException("type " + i + " is a "
+                        + (type.arrayType() != null ? "array" : "struct")
                         + " type; mik runs modules without garbage-collected types, whose allocations no memory cap"
                         + " bounds");
             }

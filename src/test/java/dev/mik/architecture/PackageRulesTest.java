@@ -28,7 +28,8 @@ import org.junit.jupiter.api.Test;
 class PackageRulesTest {
 
     private static final Path SOURCES = Path.of("src/main/java/dev/mik");
-    private static final Pattern IMPORT = Pattern.compile("^import (?:static )?([\\w.]+)\\.[\\w*]+;", Pattern.MULTILINE);
+    private static final Pattern IMPORT =
+            Pattern.compile("^import (?:static )?([\\w.]+)\\.[\\w*]+;", Pattern.MULTILINE);
     private static final Pattern QUALIFIED_USE = Pattern.compile("\\b(?:dev\\.mik|jakarta)\\.[a-z][\\w.]*\\.[A-Z]");
 
     @Test

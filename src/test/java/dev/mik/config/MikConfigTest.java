@@ -108,7 +108,8 @@ class MikConfigTest {
         assertEquals(85, config.memoryHighWaterPercent());
         List<InvalidSetting> reported = config.invalidSettings();
         assertEquals(2, reported.size());
-        assertEquals("mik.handler.timeout-ms=5s is not a whole number (allowed: at least 1); 5000 stays in force", reported.get(0).describe());
+        assertEquals("mik.handler.timeout-ms=5s is not a whole number (allowed: at least 1); 5000 stays in force",
+                reported.get(0).describe());
         assertEquals("mik.memory.high-water-percent=100 is out of range (allowed: 1..99); 85 stays in force",
                 reported.get(1).describe());
         set.remove(MikConfig.HANDLER_TIMEOUT_MS);
@@ -121,7 +122,8 @@ class MikConfigTest {
     private static String candidate(Random random, NumberSetting setting) {
         return switch (random.nextInt(9)) {
             case 0 -> null;
-            case 1 -> Long.toString(setting.min() + (long) (random.nextDouble() * Math.min(setting.max() - setting.min(), 1e9)));
+            case 1 -> Long.toString(setting.min()
+                    + (long) (random.nextDouble() * Math.min(setting.max() - setting.min(), 1e9)));
             case 2 -> " " + setting.min() + " ";
             case 3 -> Long.toString(setting.max());
             case 4 -> setting.min() == Long.MIN_VALUE ? "x" : Long.toString(setting.min() - 1);

@@ -29,7 +29,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * back to a valid value.
  */
 @DisabledIfSystemProperty(named = "arquillian.launch", matches = "wildfly",
-        disabledReason = "changes config in its own Payara Micro (payara-micro.jar is not fetched in the wildfly profile)")
+        disabledReason = "changes config in its own Payara Micro (payara-micro.jar is not fetched in the wildfly"
+                + " profile)")
 class RuntimeChangeIT {
 
     private static final Logger LOG = Logger.getLogger(RuntimeChangeIT.class.getName());

@@ -1,6 +1,5 @@
 package dev.mik.config;
 
-import dev.mik.testing.Http;
 import dev.mik.testing.JbossCli;
 import dev.mik.testing.MikDeployment;
 import dev.mik.testing.ServerTest;

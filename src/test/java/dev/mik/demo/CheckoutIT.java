@@ -42,17 +42,20 @@ class CheckoutIT extends ServerTest {
     @Test
     @Order(1)
     void paidCheckoutCreatesTheOrderAndReturnsItsIdAndTotal() {
-        var reply = checkout("{\"token\":\"demo-token-alice\",\"items\":[{\"sku\":\"MUG-01\",\"qty\":2}],\"payment\":\"card\"}");
+        var reply = checkout("{\"token\":\"demo-token-alice\",\"items\":[{\"sku\":\"MUG-01\",\"qty\":2}],"
+                + "\"payment\":\"card\"}");
         assertEquals(201, reply.status(), reply::toString);
         assertTrue(reply.body().matches("\\{\"orderId\":\"o-[0-9a-f]{8}\",\"total\":2500,\"status\":201}"),
                 reply::toString);
-        assertEquals(reply.body(), checkout("{\"token\":\"demo-token-alice\",\"items\":[{\"sku\":\"MUG-01\",\"qty\":2}],"
-                + "\"payment\":\"card\"}").body(), "the order id is derived from the input");
+        assertEquals(reply.body(), checkout("{\"token\":\"demo-token-alice\","
+                + "\"items\":[{\"sku\":\"MUG-01\",\"qty\":2}],\"payment\":\"card\"}").body(),
+                "the order id is derived from the input");
     }
 
     @Test
     void unknownTokenWithAllowGuestChecksOutAsGuest() {
-        var reply = checkout("{\"token\":\"nope\",\"allow_guest\":true,\"items\":[{\"sku\":\"STICKERS\",\"qty\":1}],\"payment\":\"card\"}");
+        var reply = checkout("{\"token\":\"nope\",\"allow_guest\":true,\"items\":[{\"sku\":\"STICKERS\",\"qty\":1}],"
+                + "\"payment\":\"card\"}");
         assertEquals(201, reply.status(), reply::toString);
         JsonObject guest = reply.json();
         assertTrue(guest.getBoolean("guest"));
@@ -77,14 +80,16 @@ class CheckoutIT extends ServerTest {
 
     @Test
     void paymentThatStaysUnavailableIs402AfterThreeAttempts() {
-        var reply = checkout("{\"token\":\"demo-token-alice\",\"items\":[{\"sku\":\"MUG-01\",\"qty\":1}],\"payment\":\"unavailable\"}");
+        var reply = checkout("{\"token\":\"demo-token-alice\",\"items\":[{\"sku\":\"MUG-01\",\"qty\":1}],"
+                + "\"payment\":\"unavailable\"}");
         assertEquals(402, reply.status(), reply::toString);
         assertEquals("{\"error\":\"Payment failed\",\"attempts\":3,\"status\":402}", reply.body());
     }
 
     @Test
     void declinedPaymentIs402WithoutRetrying() {
-        var reply = checkout("{\"token\":\"demo-token-alice\",\"items\":[{\"sku\":\"MUG-01\",\"qty\":1}],\"payment\":\"declined\"}");
+        var reply = checkout("{\"token\":\"demo-token-alice\",\"items\":[{\"sku\":\"MUG-01\",\"qty\":1}],"
+                + "\"payment\":\"declined\"}");
         assertEquals(402, reply.status(), reply::toString);
         assertEquals("{\"error\":\"Payment failed\",\"attempts\":1,\"status\":402}", reply.body());
     }
@@ -95,7 +100,8 @@ class CheckoutIT extends ServerTest {
         Path aside = notifications.resolveSibling("notifications.wasm.aside");
         Files.move(notifications, aside, StandardCopyOption.ATOMIC_MOVE);
         try {
-            var reply = checkout("{\"token\":\"demo-token-carol\",\"items\":[{\"sku\":\"TSHIRT-M\",\"qty\":1}],\"payment\":\"card\"}");
+            var reply = checkout("{\"token\":\"demo-token-carol\",\"items\":[{\"sku\":\"TSHIRT-M\",\"qty\":1}],"
+                    + "\"payment\":\"card\"}");
             assertEquals(201, reply.status(), reply::toString);
             assertEquals(2000, reply.json().getInt("total"));
         } finally {

@@ -95,7 +95,8 @@ class DemoHandlersIT extends ServerTest {
     @Test
     void inventoryListsUnknownAndUnderstockedItemsAndTotalsTheRest() {
         String items = "{\"items\":[{\"sku\":\"MUG-01\",\"qty\":2},{\"sku\":\"NOPE\",\"qty\":1},"
-                + "{\"sku\":\"HOODIE-L\",\"qty\":3},{\"sku\":\"POSTER-A2\",\"qty\":1},{\"sku\":\"TSHIRT-M\",\"qty\":5}]}";
+                + "{\"sku\":\"HOODIE-L\",\"qty\":3},{\"sku\":\"POSTER-A2\",\"qty\":1},"
+                + "{\"sku\":\"TSHIRT-M\",\"qty\":5}]}";
         assertJson(http.post("run/inventory/check", items), 200,
                 "{\"available\":false,\"missing\":[\"NOPE\",\"HOODIE-L\",\"POSTER-A2\"],\"total\":12500}");
     }
@@ -176,13 +177,20 @@ class DemoHandlersIT extends ServerTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-            "{\"items\":[{\"sku\":\"A\",\"qty\":1}],\"paymentId\":\"p\"}               |userId must be a non-empty string",
-            "{\"userId\":\"u\",\"paymentId\":\"p\"}                                    |items must be a non-empty array",
-            "{\"userId\":\"u\",\"items\":[],\"paymentId\":\"p\"}                       |items must be a non-empty array",
-            "{\"userId\":\"u\",\"items\":[{\"sku\":\"A\",\"qty\":1}]}                  |paymentId must be a non-empty string",
-            "{\"userId\":\"u\",\"items\":[{\"sku\":\"\",\"qty\":1}],\"paymentId\":\"p\"} |items[0].sku must be a non-empty string",
-            "{\"userId\":\"u\",\"items\":[{\"sku\":\"A\",\"qty\":0}],\"paymentId\":\"p\"} |items[0].qty must be a positive integer",
-            "\"order\"                                                                 |body must be a JSON object"})
+            "{\"items\":[{\"sku\":\"A\",\"qty\":1}],\"paymentId\":\"p\"}               "
+                    + "|userId must be a non-empty string",
+            "{\"userId\":\"u\",\"paymentId\":\"p\"}                                    "
+                    + "|items must be a non-empty array",
+            "{\"userId\":\"u\",\"items\":[],\"paymentId\":\"p\"}                       "
+                    + "|items must be a non-empty array",
+            "{\"userId\":\"u\",\"items\":[{\"sku\":\"A\",\"qty\":1}]}                  "
+                    + "|paymentId must be a non-empty string",
+            "{\"userId\":\"u\",\"items\":[{\"sku\":\"\",\"qty\":1}],\"paymentId\":\"p\"} "
+                    + "|items[0].sku must be a non-empty string",
+            "{\"userId\":\"u\",\"items\":[{\"sku\":\"A\",\"qty\":0}],\"paymentId\":\"p\"} "
+                    + "|items[0].qty must be a positive integer",
+            "\"order\"                                                                 "
+                    + "|body must be a JSON object"})
     void ordersRejectsMissingFieldsWith400(String body, String error) {
         assertJson(http.post("run/orders/create", body), 400, errorBody(error));
     }
@@ -214,12 +222,17 @@ class DemoHandlersIT extends ServerTest {
     @CsvSource({"auth/verify, C", "inventory/check, C", "orders/create, C",
             "guest-checkout, Rust", "payment/charge, Rust", "notifications/send, Rust"})
     void malformedJsonIsA400NamingTheProblemAndItsOffsetInBothLanguages(String route, String language) {
-        assertJson(http.post("run/" + route, "{\"a\":"), 400, errorBody("invalid JSON: unexpected end of input at byte 5"));
-        assertJson(http.post("run/" + route, "{\"a\":1,}"), 400, errorBody("invalid JSON: expected a string key at byte 7"));
-        assertJson(http.post("run/" + route, "{'a':1}"), 400, errorBody("invalid JSON: expected a string key at byte 1"));
-        assertJson(http.post("run/" + route, "{\"a\":\"\\ud800\"}"), 400, errorBody("invalid JSON: invalid surrogate pair at byte 6"));
+        assertJson(http.post("run/" + route, "{\"a\":"), 400,
+                errorBody("invalid JSON: unexpected end of input at byte 5"));
+        assertJson(http.post("run/" + route, "{\"a\":1,}"), 400,
+                errorBody("invalid JSON: expected a string key at byte 7"));
+        assertJson(http.post("run/" + route, "{'a':1}"), 400,
+                errorBody("invalid JSON: expected a string key at byte 1"));
+        assertJson(http.post("run/" + route, "{\"a\":\"\\ud800\"}"), 400,
+                errorBody("invalid JSON: invalid surrogate pair at byte 6"));
         assertJson(http.post("run/" + route, "{} x"), 400, errorBody("invalid JSON: trailing characters at byte 3"));
-        assertJson(http.post("run/" + route, "[".repeat(33) + "]".repeat(33)), 400, errorBody("invalid JSON: nesting too deep at byte 32"));
+        assertJson(http.post("run/" + route, "[".repeat(33) + "]".repeat(33)), 400,
+                errorBody("invalid JSON: nesting too deep at byte 32"));
     }
 
     @ParameterizedTest

@@ -38,7 +38,8 @@ final class RedeployLoad implements AutoCloseable {
 
     /** Threads a server may add to its own pools between two samples without anything leaking. */
     static final int THREAD_SLACK = 10;
-    private static final Pattern DRAIN_LINE = Pattern.compile("Draining \\([^)]*\\): [^;]*; (\\d+) run\\(s\\) in flight");
+    private static final Pattern DRAIN_LINE =
+            Pattern.compile("Draining \\([^)]*\\): [^;]*; (\\d+) run\\(s\\) in flight");
     private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(10)).build();
 

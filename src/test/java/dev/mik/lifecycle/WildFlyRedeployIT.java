@@ -26,9 +26,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /**
  * Issue #11 item 4 on a real WildFly: the WAR is redeployed five times through the management model, as an operator
  * does ({@code jboss-cli.sh deploy --force}, a full replace: undeploy, then deploy the new content), under
- * {@link RedeployLoad}, with a six-second run in flight each time (and {@code mik.shutdown.drain-ms} of 60 s to finish it). No request is lost, each run in flight finishes with
- * 200, and after five redeploys the server's threads and classes (through the attach API, after garbage collection)
- * have not grown.
+ * {@link RedeployLoad}, with a six-second run in flight each time (and {@code mik.shutdown.drain-ms} of 60 s to
+ * finish it). No request is lost, each run in flight finishes with 200, and after five redeploys the server's threads
+ * and classes (through the attach API, after garbage collection) have not grown.
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient

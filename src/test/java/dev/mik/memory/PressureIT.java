@@ -87,7 +87,8 @@ class PressureIT {
         Files.copy(Path.of("src/test/scripts/storm.js"), scripts.resolve("storm.js"),
                 StandardCopyOption.REPLACE_EXISTING);
         List<String> jvm = new ArrayList<>(List.of("-Xmx512m"));
-        // diagnosis only, e.g. -Dpressure.jvm="-Xlog:gc:file=/tmp/gc.log:time -XX:StartFlightRecording=filename=/tmp/s.jfr"
+        // diagnosis only, e.g.
+        // -Dpressure.jvm="-Xlog:gc:file=/tmp/gc.log:time -XX:StartFlightRecording=filename=/tmp/s.jfr"
         for (String option : System.getProperty("pressure.jvm", "").split(" ")) {
             if (!option.isBlank()) {
                 jvm.add(option);

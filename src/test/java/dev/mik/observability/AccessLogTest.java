@@ -83,8 +83,8 @@ class AccessLogTest {
         Random random = new Random(20261130);
         for (int i = 0; i < 20_000; i++) {
             AccessEntry entry = new AccessEntry(text(random), text(random), text(random), random.nextInt(600),
-                    random.nextInt(10) == 0 ? -1 : random.nextLong(0, Long.MAX_VALUE), random.nextInt(3) - 1, random.nextInt(1 << 20),
-                    random.nextInt(10) == 0 ? null : text(random), text(random));
+                    random.nextInt(10) == 0 ? -1 : random.nextLong(0, Long.MAX_VALUE), random.nextInt(3) - 1,
+                    random.nextInt(1 << 20), random.nextInt(10) == 0 ? null : text(random), text(random));
             String line = AccessLog.line(entry);
             for (char c : line.toCharArray()) {
                 int type = Character.getType(c);

@@ -138,7 +138,8 @@ final class DescriptionCorpus {
                 .add("$ref", JSON.createObjectBuilder().add("type", "string"))
                 .add("security", JSON.createObjectBuilder().add("type", "integer"))
                 .add("child", ref("schemas", pick(schemas)))
-                .add("children", JSON.createObjectBuilder().add("type", "array").add("items", ref("schemas", pick(schemas))));
+                .add("children", JSON.createObjectBuilder().add("type", "array")
+                        .add("items", ref("schemas", pick(schemas))));
         JsonObjectBuilder schema = JSON.createObjectBuilder().add("type", "object").add("properties", properties)
                 .add("example", JSON.createObjectBuilder().add("$ref", "#/nowhere"));
         if (random.nextBoolean()) {

@@ -34,21 +34,30 @@ class DescriptionRulesTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
-            not JSON              | {"openapi":                                                   | not valid JSON (line 1
-            an array              | []                                                            | must be a JSON object, not array
+            not JSON              | {"openapi":                                                   \
+            | not valid JSON (line 1
+            an array              | []                                                            \
+            | must be a JSON object, not array
             Swagger 2             | {"swagger":"2.0","paths":{}}                                  | OpenAPI 3.x version
             version 2.0           | {"openapi":"2.0","paths":{}}                                  | OpenAPI 3.x version
             no paths              | {"openapi":"3.0.3"}                                           | 'paths' is required
-            paths not an object   | {"openapi":"3.0.3","paths":[]}                                | 'paths' must be an object
-            path without slash    | {"openapi":"3.0.3","paths":{"x":{}}}                          | 'x' must start with '/'
-            external reference    | {"openapi":"3.0.3","paths":{"/x":{"$ref":"other.json#/a"}}}   | every $ref must start with '#/'
+            paths not an object   | {"openapi":"3.0.3","paths":[]}                                \
+            | 'paths' must be an object
+            path without slash    | {"openapi":"3.0.3","paths":{"x":{}}}                          \
+            | 'x' must start with '/'
+            external reference    | {"openapi":"3.0.3","paths":{"/x":{"$ref":"other.json#/a"}}}   \
+            | every $ref must start with '#/'
             dangling reference    | {"openapi":"3.0.3","paths":{"/x":{"$ref":"#/paths/~1y"}}}     | points at nothing
             reference to info     | {"openapi":"3.0.3","info":{},"paths":{"/x":{"$ref":"#/info"}}} | must point into
-            unknown section       | {"openapi":"3.0.3","paths":{},"components":{"things":{}}}     | has no section 'things'
-            bad component name    | {"openapi":"3.0.3","paths":{},"components":{"schemas":{"a b":{}}}} | 'a b' in schemas
+            unknown section       | {"openapi":"3.0.3","paths":{},"components":{"things":{}}}     \
+            | has no section 'things'
+            bad component name    | {"openapi":"3.0.3","paths":{},"components":{"schemas":{"a b":{}}}} \
+            | 'a b' in schemas
             unknown scheme        | {"openapi":"3.0.3","paths":{},"security":[{"key":[]}]}        | names 'key'
-            duplicate operationId | {"openapi":"3.0.3","paths":{"/a":{"get":{"operationId":"o"}},"/b":{"get":{"operationId":"o"}}}} | 'o' is used twice
-            unknown mapping       | {"openapi":"3.0.3","paths":{},"components":{"schemas":{"A":{"discriminator":{"propertyName":"k","mapping":{"x":"B"}}}}}} | maps to 'B'
+            duplicate operationId | {"openapi":"3.0.3","paths":{"/a":{"get":{"operationId":"o"}},\
+            "/b":{"get":{"operationId":"o"}}}} | 'o' is used twice
+            unknown mapping       | {"openapi":"3.0.3","paths":{},"components":{"schemas":{"A":\
+            {"discriminator":{"propertyName":"k","mapping":{"x":"B"}}}}}} | maps to 'B'
             """)
     void refusesWithAReasonThatSaysWhatToFix(String what, String description, String reason) {
         InvalidDescriptionException refused = assertThrows(InvalidDescriptionException.class,
@@ -63,8 +72,8 @@ class DescriptionRulesTest {
 
     @Test
     void refusesAFileOverOneMebibyteNamingTheCap() {
-        byte[] padded = (VALID.substring(0, VALID.length() - 1) + ",\"x-pad\":\"" + "p".repeat(DescriptionReader.MAX_BYTES)
-                + "\"}").getBytes(StandardCharsets.UTF_8);
+        byte[] padded = (VALID.substring(0, VALID.length() - 1) + ",\"x-pad\":\""
+                + "p".repeat(DescriptionReader.MAX_BYTES) + "\"}").getBytes(StandardCharsets.UTF_8);
         InvalidDescriptionException refused = assertThrows(InvalidDescriptionException.class,
                 () -> DescriptionReader.read(padded));
         assertTrue(refused.getMessage().contains("the limit is 1048576 bytes (1 MiB)"), refused.getMessage());
@@ -82,7 +91,8 @@ class DescriptionRulesTest {
 
     @Test
     void refusesBytesThatAreNotUtf8() {
-        byte[] latin1 = "{\"openapi\":\"3.0.3\",\"paths\":{},\"x\":\"caf\u00e9\"}".getBytes(StandardCharsets.ISO_8859_1);
+        byte[] latin1 = "{\"openapi\":\"3.0.3\",\"paths\":{},\"x\":\"caf\u00e9\"}"
+                .getBytes(StandardCharsets.ISO_8859_1);
         InvalidDescriptionException refused = assertThrows(InvalidDescriptionException.class,
                 () -> DescriptionReader.read(latin1));
         assertEquals("The description is not UTF-8 text.", refused.getMessage());

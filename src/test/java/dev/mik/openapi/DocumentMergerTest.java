@@ -58,7 +58,8 @@ class DocumentMergerTest {
                     () -> "order changed the merge: " + context);
             for (ModuleDocument module : modules) {
                 assertTrue(partOf(module.name(), DocumentMerger.merge(OWN, List.of(module)))
-                        .equals(partOf(module.name(), merged)), "another module changed " + module.name() + ": " + context);
+                        .equals(partOf(module.name(), merged)),
+                        "another module changed " + module.name() + ": " + context);
             }
         }
         assertTrue(modulePaths > ROUNDS, "the corpus made " + modulePaths + " module paths");

@@ -120,8 +120,8 @@ class OpenApiIT extends ServerTest {
     @Test
     void aDescriptionAddedOrRemovedWhileTheServerRunsIsSeenAtTheNextRequest() throws IOException {
         assertProblem(http.get("_mik/openapi/late"), 404, "openapi-not-found");
-        write("late", "{\"openapi\":\"3.0.3\",\"info\":{\"title\":\"late\",\"version\":\"1\"},\"paths\":{\"/\":{\"get\":"
-                + "{\"responses\":{\"200\":{\"description\":\"hello\"}}}}}}");
+        write("late", "{\"openapi\":\"3.0.3\",\"info\":{\"title\":\"late\",\"version\":\"1\"},"
+                + "\"paths\":{\"/\":{\"get\":{\"responses\":{\"200\":{\"description\":\"hello\"}}}}}}");
         assertEquals(200, http.get("_mik/openapi/late").status());
         assertTrue(http.get("_mik/openapi").json().getJsonObject("paths").containsKey("/run/late"));
         assertEquals("present", http.get("_mik/handlers/late").json().getString("openapi"));

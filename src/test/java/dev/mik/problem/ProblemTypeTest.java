@@ -22,7 +22,8 @@ class ProblemTypeTest {
         Set<ProblemType> handlers = EnumSet.allOf(ProblemType.class).stream()
                 .filter(type -> type.fault() == ProblemType.Fault.HANDLER).collect(Collectors.toSet());
         assertEquals(EnumSet.of(ProblemType.HANDLER_ERROR, ProblemType.MEMORY_LIMIT, ProblemType.INVALID_OUTPUT,
-                ProblemType.MODULE_INVALID, ProblemType.RESPONSE_TOO_LARGE, ProblemType.OPENAPI_INVALID, ProblemType.TIMEOUT),
+                ProblemType.MODULE_INVALID, ProblemType.RESPONSE_TOO_LARGE, ProblemType.OPENAPI_INVALID,
+                ProblemType.TIMEOUT),
                 handlers);
     }
 

@@ -22,9 +22,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Handler memory on a real server (-Xmx768m, a pool of half the heap so one run fits at its cap, a 256 MiB per-instance
- * cap so that a few runs at their cap exceed the heap): an instance's memories and tables count together, runs reserve from the server's
- * memory pool so memory hogs fail fast instead of the heap filling up, and ready instances of an idle module give
- * their memory back.
+ * cap so that a few runs at their cap exceed the heap): an instance's memories and tables count together, runs
+ * reserve from the server's memory pool so memory hogs fail fast instead of the heap filling up, and ready instances
+ * of an idle module give their memory back.
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient

@@ -189,7 +189,8 @@ class HandlerMemoryTest {
         assertEquals(ProblemType.MEMORY_LIMIT, outcome.type(), outcome::toString);
         assertTrue(outcome.problem().detail().contains("mik.memory.pool-percent"), outcome.problem().detail());
         assertTrue(outcome.problem().detail().contains("memory pool could not give"), outcome.problem().detail());
-        assertEquals("server", outcome.problem().extensions().get("limit"), "not the handler's fault: no breaker count");
+        assertEquals("server", outcome.problem().extensions().get("limit"),
+                "not the handler's fault: no breaker count");
         assertTrue(ms < 5_000, "took " + ms + " ms");
         assertTrue(pool.refusals() > 0);
         awaitReserved(pool, 0);

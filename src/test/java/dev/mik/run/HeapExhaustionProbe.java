@@ -18,7 +18,8 @@ public final class HeapExhaustionProbe {
         HandlerRunner runner = HandlerFixtures.runner();
         String hog = outcome(runner, HandlerFixtures.version("hog", memory));
         String hello = outcome(runner, HandlerFixtures.version("hello2", memory));
-        System.out.println("hog=" + hog + " hello=" + hello + " reserved=" + pool.inUse()); // kept pages are not a run's
+        System.out.println("hog=" + hog + " hello=" + hello
+                + " reserved=" + pool.inUse()); // kept pages are not a run's
     }
 
     private static String outcome(HandlerRunner runner, ModuleVersion version) {

@@ -65,7 +65,8 @@ class ModuleCatalogTest {
                 () -> catalog.resolve(dir, new ModuleName("broken"), MAX_BYTES, MEMORY_MAX));
         assertEquals(ProblemType.MODULE_INVALID, first.type());
         assertSame(first, assertThrows(ProblemException.class,
-                () -> catalog.resolve(dir, new ModuleName("broken"), MAX_BYTES, MEMORY_MAX)), "not re-read while unchanged");
+                () -> catalog.resolve(dir, new ModuleName("broken"), MAX_BYTES, MEMORY_MAX)),
+                "not re-read while unchanged");
         Files.delete(file);
         Files.copy(Path.of("handlers/hello.wasm"), file);
         assertEquals("broken", catalog.resolve(dir, new ModuleName("broken"), MAX_BYTES, MEMORY_MAX).name().value());

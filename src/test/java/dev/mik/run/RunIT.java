@@ -149,9 +149,14 @@ class RunIT extends ServerTest {
         assertEquals(200, scrape.status(), scrape::toString);
         assertTrue(scrape.header("Content-Type").startsWith("text/plain"), scrape::toString);
         String text = scrape.body();
-        assertTrue(text.matches("(?s).*\\nmik_requests_total\\{kind=\"handler\",name=\"hello\",status=\"200\"} [1-9][0-9]*\\n.*"), text);
-        assertTrue(text.matches("(?s).*\\nmik_requests_total\\{kind=\"handler\",name=\"trap\",status=\"500\"} [1-9][0-9]*\\n.*"), text);
-        assertTrue(text.contains("mik_request_duration_seconds_bucket{kind=\"handler\",name=\"hello\",le=\"+Inf\"}"), text);
+        assertTrue(text.matches(
+                "(?s).*\\nmik_requests_total\\{kind=\"handler\",name=\"hello\",status=\"200\"} [1-9][0-9]*\\n.*"),
+                text);
+        assertTrue(text.matches(
+                "(?s).*\\nmik_requests_total\\{kind=\"handler\",name=\"trap\",status=\"500\"} [1-9][0-9]*\\n.*"),
+                text);
+        assertTrue(text.contains("mik_request_duration_seconds_bucket{kind=\"handler\",name=\"hello\",le=\"+Inf\"}"),
+                text);
         assertTrue(text.contains("\nmik_handlers_in_flight "), text);
         assertFalse(text.contains("nosuchmodule"), "unknown names never become series");
     }

@@ -110,7 +110,8 @@ class AheadReservationRedTeamTest {
         probes.put("+ rope flattened by charCodeAt (8 x 1M chars)",
                 P1M + "var t = p1m + p1m; t = t + t; t = t + t; var r = t.charCodeAt(7999999); return r;");
         probes.put("template literal rope flattened", P1M
-                + "var t = `${p1m}${p1m}${p1m}${p1m}${p1m}${p1m}${p1m}${p1m}`; var r = t.charCodeAt(7999999); return r;");
+                + "var t = `${p1m}${p1m}${p1m}${p1m}${p1m}${p1m}${p1m}${p1m}`;"
+                + " var r = t.charCodeAt(7999999); return r;");
         probes.put("replace, short input, replacer function returns 8,000 chars",
                 "var q = '\\u0100'.repeat(8000); q.charCodeAt(0); var x = 'x'.repeat(1000);\n"
                         + "var r = x.replace(/x/g, function () { return q; }); return r.length;");
@@ -214,8 +215,9 @@ class AheadReservationRedTeamTest {
     /** A call that allocates next to nothing is not refused while the pool holds 8 MiB more than the run used. */
     @Test
     @Disabled("known limit (README, Memory): split (48 bytes a character even when nothing splits) and the"
-            + " entry-checked string natives (4 bytes a character of this) reserve their upper bound, so a small call on"
-            + " a large string is stopped with 503 when the pool has less room than that bound; non-global match fixed")
+            + " entry-checked string natives (4 bytes a character of this) reserve their upper bound, so a small call"
+            + " on a large string is stopped with 503 when the pool has less room than that bound; non-global match"
+            + " fixed")
     void smallCallsOnALargeStringAreNotStoppedByTheirEstimate() throws Exception {
         List<String> stopped = new ArrayList<>();
         for (Map.Entry<String, String> call : smallCalls().entrySet()) {

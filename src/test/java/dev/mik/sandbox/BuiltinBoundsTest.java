@@ -15,8 +15,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * One worst case per cost class of builtins.tsv, on the largest input the caps allow: the single call takes
  * less than {@link #BOUND_MS} of CPU (a generous margin over the 500 ms target; CPU, not wall time, because
- * other builds share the two cores; both are printed). The same calls placed in a {@code finally} after the guard tripped end within the
- * deadline plus {@link #GRACE_MS}: a tripped run cannot start one more bounded-but-long builtin.
+ * other builds share the two cores; both are printed). The same calls placed in a {@code finally} after the guard
+ * tripped end within the deadline plus {@link #GRACE_MS}: a tripped run cannot start one more bounded-but-long
+ * builtin.
  */
 class BuiltinBoundsTest {
 
@@ -81,7 +82,8 @@ class BuiltinBoundsTest {
                         + (BuiltinCaps.MAX_JSON_PARSE_LENGTH / 2 - 2) + ") + '0]';", "JSON.parse(s).length"),
                 new WorstCase("JSON.parse of objects at the cap", "var s = '[' + '{},'.repeat("
                         + (BuiltinCaps.MAX_JSON_PARSE_LENGTH / 3 - 1) + ") + '{}]';", "JSON.parse(s).length"),
-                new WorstCase("JSON.parse over the cap", "var s = ' '.repeat(" + (STRING - 1) + ") + '1';", "JSON.parse(s)"),
+                new WorstCase("JSON.parse over the cap", "var s = ' '.repeat(" + (STRING - 1) + ") + '1';",
+                        "JSON.parse(s)"),
                 new WorstCase("JSON.stringify to the cap", "var s = 'x'.repeat(" + (BuiltinCaps.MAX_JSON_LENGTH - 16)
                         + ");", "JSON.stringify(s).length"),
                 new WorstCase("JSON.stringify of a shared DAG to the cap", "var a = [1];"
@@ -102,8 +104,8 @@ class BuiltinBoundsTest {
                 new WorstCase("array walker reverse at the cap", FILLED, "a.reverse().length"),
                 new WorstCase("array concat at the cap", FILLED, "a.concat([]).length"),
                 new WorstCase("array indexOf at the cap", FILLED, "a.indexOf(2) + a.lastIndexOf(2)"),
-                new WorstCase("array join at the cap", "var a = []; for (var i = 0; i < " + BuiltinCaps.MAX_JOIN_ELEMENTS
-                        + "; i++) { a.push(i); }", "a.join().length"),
+                new WorstCase("array join at the cap", "var a = []; for (var i = 0; i < "
+                        + BuiltinCaps.MAX_JOIN_ELEMENTS + "; i++) { a.push(i); }", "a.join().length"),
                 new WorstCase("Set from an array at the cap", "var a = []; for (var i = 0; i < " + COLLECTION
                         + "; i++) { a.push(i); }", "new Set(a).size"),
                 new WorstCase("Set from an iterator at the cap", "var a = []; for (var i = 0; i < " + COLLECTION
@@ -114,13 +116,15 @@ class BuiltinBoundsTest {
                 new WorstCase("freezing a large array", FILLED,
                         "Object.isFrozen(Object.freeze(a))"),
                 new WorstCase("regex compile of the longest pattern", "var s = 'a'.repeat("
-                        + GuardedRegExp.MAX_SOURCE_LENGTH + ");", "new RegExp(s).test(s) + new RegExp(s.slice(1) + 'b').test(s)"),
+                        + GuardedRegExp.MAX_SOURCE_LENGTH + ");",
+                        "new RegExp(s).test(s) + new RegExp(s.slice(1) + 'b').test(s)"),
                 new WorstCase("regex over the cap", "var s = 'ab'.repeat(" + GuardedRegExp.MAX_SOURCE_LENGTH + ");",
                         "new RegExp(s)"),
                 new WorstCase("number parsing", "var s = '1'.repeat(" + STRING + ");",
                         "parseInt(s) + parseFloat(s) + Number(s) + Date.parse(s)"),
                 new WorstCase("slices, trims and case of the longest string", "var s = ' '.repeat(" + (STRING - 1)
-                        + ") + 'x';", "s.trim().length + s.slice(1).length + s.substring(2).length + s.toUpperCase().length"),
+                        + ") + 'x';",
+                        "s.trim().length + s.slice(1).length + s.substring(2).length + s.toUpperCase().length"),
                 new WorstCase("fromCharCode with the most arguments", "var a = new Array("
                         + BuiltinCaps.MAX_APPLY_ARGUMENTS + ").fill(233);",
                         "String.fromCharCode.apply(null, a).length"));
@@ -134,7 +138,8 @@ class BuiltinBoundsTest {
         CompiledScript withCall = fixture.compile("export default function (input) {\n" + worst.setup()
                 + "\nvar t0 = Date.now(), outcome;\n"
                 + "try { outcome = String(" + worst.call() + ").length; } catch (e) {\n"
-                + "  if (!(e instanceof RangeError) && !(e instanceof SyntaxError)) { throw e; }\n  outcome = e.name;\n}\n"
+                + "  if (!(e instanceof RangeError) && !(e instanceof SyntaxError)) { throw e; }\n"
+                + "  outcome = e.name;\n}\n"
                 + "return [Date.now() - t0, outcome];\n}");
 
         long setupCpu = cpuOfRun(setupOnly).cpuMs();

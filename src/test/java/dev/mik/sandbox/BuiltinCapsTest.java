@@ -32,7 +32,8 @@ class BuiltinCapsTest {
         return Stream.of(
                 new Cap("repeat", "return 'ab'.repeat(" + STRING / 2 + ").length;", String.valueOf(STRING),
                         "return 'ab'.repeat(" + (STRING / 2 + 1) + ");"),
-                new Cap("padStart and padEnd", "return 'x'.padStart(" + STRING + ").length + 'x'.padEnd(3, 'ab').length;",
+                new Cap("padStart and padEnd",
+                        "return 'x'.padStart(" + STRING + ").length + 'x'.padEnd(3, 'ab').length;",
                         String.valueOf(STRING + 3), "return 'x'.padEnd(" + (STRING + 1) + ", 'y');"),
                 new Cap("concatenation with +", "var s = 'x'.repeat(" + (STRING - 1) + "); return (s + 'y').length;",
                         String.valueOf(STRING), "var s = 'x'.repeat(" + STRING + "); return (s + 'y').length;"),
@@ -53,13 +54,16 @@ class BuiltinCapsTest {
                 new Cap("sort without comparator", "return [10, 9, 1].sort();", "[1,10,9]",
                         "var a = []; a.length = " + (BuiltinCaps.MAX_DEFAULT_SORT + 1) + "; return a.sort().length;"),
                 new Cap("apply", "return Math.max.apply(null, [1, 5, 3]);", "5",
-                        "var a = []; a.length = " + (BuiltinCaps.MAX_APPLY_ARGUMENTS + 1) + "; return Math.max.apply(null, a);"),
+                        "var a = []; a.length = " + (BuiltinCaps.MAX_APPLY_ARGUMENTS + 1)
+                                + "; return Math.max.apply(null, a);"),
                 new Cap("JSON.stringify", "return JSON.stringify({a: [1, {b: 'c'}]}, null, 1).length;", "39",
                         "return JSON.stringify({s: 'x'.repeat(" + BuiltinCaps.MAX_JSON_LENGTH + ")});"),
                 new Cap("JSON.stringify of a shared DAG", "var a = [1]; for (var i = 0; i < 5; i++) { a = [a, a]; }"
                         + " return JSON.stringify(a).length;", "189",
-                        "var a = ['" + "x".repeat(64) + "']; for (var i = 0; i < 30; i++) { a = [a, a]; } return JSON.stringify(a);"),
-                new Cap("Array.from", "return Array.from('abc').concat(Array.from({length: 2}, function (v, i) { return i; }));",
+                        "var a = ['" + "x".repeat(64) + "']; for (var i = 0; i < 30; i++) { a = [a, a]; }"
+                                + " return JSON.stringify(a);"),
+                new Cap("Array.from",
+                        "return Array.from('abc').concat(Array.from({length: 2}, function (v, i) { return i; }));",
                         "[\"a\",\"b\",\"c\",0,1]", "return Array.from({length: " + (ARRAY + 1) + "}).length;"),
                 new Cap("fill", "return [1, 2, 3].fill(0, 1);", "[1,0,0]",
                         "var a = []; a.length = " + (ARRAY + 1) + "; return a.fill(0).length;"));

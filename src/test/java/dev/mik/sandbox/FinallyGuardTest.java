@@ -33,7 +33,8 @@ class FinallyGuardTest {
                 () -> fixture.run(script, "{}", limits));
         long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
         assertEquals(AbortReason.TIMEOUT, aborted.getReason());
-        assertTrue(tookMs < 1_000 + 500 + 1_000, "ended " + tookMs + " ms after it started (building the string included)");
+        assertTrue(tookMs < 1_000 + 500 + 1_000,
+                "ended " + tookMs + " ms after it started (building the string included)");
     }
 
     @Test

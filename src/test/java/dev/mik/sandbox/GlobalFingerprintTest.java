@@ -53,8 +53,9 @@ class GlobalFingerprintTest {
         SandboxEscapeTest.attempts().filter(a -> a.outcome() != SandboxEscapeTest.Outcome.REJECTED)
                 .forEach(a -> scripts.add(body("escape: " + a.name(), a.body(), SandboxFixture.LIMITS)));
         RunawayScriptTest.runaways().forEach(r -> scripts.add(body("runaway: " + r.name(), r.body(), RUNAWAY)));
-        ReviewFindingsTest.replacements().forEach(r -> scripts.add(body("replace: " + r, "return ('x'.repeat(9) + 'abdab')"
-                + ".replace(" + r.pattern() + ", " + r.replacement() + ");", SandboxFixture.LIMITS)));
+        ReviewFindingsTest.replacements().forEach(r -> scripts.add(body("replace: " + r,
+                "return ('x'.repeat(9) + 'abdab')" + ".replace(" + r.pattern() + ", " + r.replacement() + ");",
+                SandboxFixture.LIMITS)));
         IsolationAttacks.WRITERS.forEach(a -> scripts.add(body("writer: " + a.name(), a.body(), ROOMY)));
         IsolationAttacks.JAVA_OBJECTS.forEach(a -> scripts.add(body("java object: " + a.name(), a.body(), ROOMY)));
         List<String> generated = SeededScripts.generated(SeededScripts.SEED, GENERATED_SCRIPTS);
@@ -112,7 +113,8 @@ class GlobalFingerprintTest {
     @Test
     void concurrentWritersLeaveNothingForConcurrentReaders() throws Exception {
         String pristine = read();
-        CompiledScript reader = fixture.compile("export default function (input) {\n" + IsolationAttacks.READER + "\n}");
+        CompiledScript reader =
+                fixture.compile("export default function (input) {\n" + IsolationAttacks.READER + "\n}");
         List<CompiledScript> writers = new ArrayList<>();
         for (Attack writer : IsolationAttacks.WRITERS) {
             writers.add(fixture.compile("export default function (input) {\n" + writer.body() + "\n}"));

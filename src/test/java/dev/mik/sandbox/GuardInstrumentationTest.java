@@ -14,7 +14,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** The injector guards every loop, function, catch and throw, and the verifier accepts nothing less. */
 class GuardInstrumentationTest {
 
-    private static final String PREFIX = "(function(__g,__gThrow,__gv,__gk){return function(input,request,host,console){";
+    private static final String PREFIX =
+            "(function(__g,__gThrow,__gv,__gk){return function(input,request,host,console){";
     private static final String SUFFIX = "\n;return 1;}})";
 
     private static String instrument(String body) throws ScriptCompileException {
@@ -92,7 +93,8 @@ class GuardInstrumentationTest {
 
     @Test
     void verifierRejectsAProgramThatRunsCodeWhenEvaluated() throws Exception {
-        String closesEarly = PREFIX + "}})\n;(function(){ while (true) {} })();(function(__g,__gThrow,__gv,__gk){return function(){" + SUFFIX;
+        String closesEarly = PREFIX + "}})\n;(function(){ while (true) {} })();"
+                + "(function(__g,__gThrow,__gv,__gk){return function(){" + SUFFIX;
 
         assertNotNull(verify(closesEarly));
     }

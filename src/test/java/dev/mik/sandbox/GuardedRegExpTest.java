@@ -30,7 +30,8 @@ class GuardedRegExpTest {
     @Test
     void globalMatchAndSplit() throws Exception {
         assertEquals("[[\"1\",\"22\",\"333\"],[\"a\",\"b\",\"c\"],null]",
-                fixture.runBody("return ['1 22 333'.match(/\\d+/g), 'a, b,c'.split(/\\s*,\\s*/), 'x'.match(/y/g)];").json());
+                fixture.runBody("return ['1 22 333'.match(/\\d+/g), 'a, b,c'.split(/\\s*,\\s*/), 'x'.match(/y/g)];")
+                        .json());
     }
 
     @Test
@@ -69,6 +70,7 @@ class GuardedRegExpTest {
 
     @Test
     void stickyFlagIsNotSupported() {
-        assertThrows(ScriptCompileException.class, () -> fixture.compile("export default function (i) { return /a/y; }"));
+        assertThrows(ScriptCompileException.class,
+                () -> fixture.compile("export default function (i) { return /a/y; }"));
     }
 }

@@ -32,11 +32,13 @@ public final class IsolationAttacks {
                     });
                     return done;"""),
             new Attack("RegExp.prototype pattern", """
-                    try { RegExp.prototype.compile('secret', 'g'); return 'compiled'; } catch (e) { return String(e); }"""),
+                    try { RegExp.prototype.compile('secret', 'g'); return 'compiled'; } \
+                    catch (e) { return String(e); }"""),
             new Attack("RegExp.prototype lastIndex", """
                     var done = [];
                     try { RegExp.prototype.lastIndex = 7; done.push('set'); } catch (e) { }
-                    try { 'xsecretx'.replace(RegExp.prototype, 'y'); RegExp.prototype.exec('secret'); done.push('exec'); }
+                    try { 'xsecretx'.replace(RegExp.prototype, 'y'); RegExp.prototype.exec('secret'); \
+                    done.push('exec'); }
                     catch (e) { }
                     return done;"""),
             new Attack("Error accessors on shared objects", """
@@ -58,13 +60,15 @@ public final class IsolationAttacks {
                     try { Array.prototype.length = 3; done.push('length'); } catch (e) { }
                     return done;"""),
             new Attack("prototype of a shared object", """
-                    try { Object.prototype.__proto__ = { secret: 1 }; return 'set'; } catch (e) { return String(e); }"""));
+                    try { Object.prototype.__proto__ = { secret: 1 }; return 'set'; } \
+                    catch (e) { return String(e); }"""));
 
     /** Reads back what any writer could have left: the same answer on a fresh sandbox and after every writer. */
     public static final String READER = """
             var d = Object.getOwnPropertyNames(Error.prototype).concat(Object.getOwnPropertyNames(Object.prototype),
                 Object.getOwnPropertyNames(Array.prototype).length, Object.getOwnPropertyNames(Date.prototype).length);
-            return [Date.prototype.getTime(), RegExp.prototype.source, RegExp.prototype.global, RegExp.prototype.lastIndex,
+            return [Date.prototype.getTime(), RegExp.prototype.source, RegExp.prototype.global, \
+            RegExp.prototype.lastIndex,
               Error.prototype.lineNumber, Error.prototype.fileName, Object.prototype.lineNumber, Array.prototype.length,
               Array.prototype[0], String(Object.getPrototypeOf(Object.prototype)), d];""";
 

@@ -60,7 +60,8 @@ class LinearTextTest {
         assertEquals(expected.length(), actual.length(), () -> "lower of " + escaped(s));
         for (int i = 0; i < expected.length(); i++) {
             if (expected.charAt(i) != actual.charAt(i)) {
-                assertEquals("\u03C2\u03C3".indexOf(expected.charAt(i)) >= 0 && "\u03C2\u03C3".indexOf(actual.charAt(i)) >= 0,
+                assertEquals("\u03C2\u03C3".indexOf(expected.charAt(i)) >= 0
+                        && "\u03C2\u03C3".indexOf(actual.charAt(i)) >= 0,
                         true, "lower of " + escaped(s) + " differs at " + i + " in more than the sigma");
             }
         }
@@ -105,7 +106,8 @@ class LinearTextTest {
             assertEquals(encodeUri.invoke(null, null, s), LinearText.encodeUri(s, false), () -> escaped(s));
             assertEquals(encodeComponent.invoke(null, null, s), LinearText.encodeUri(s, true), () -> escaped(s));
             assertEquals(((String) encodeUri.invoke(null, null, s)).length(), LinearText.encodedUriLength(s, false));
-            assertEquals(((String) encodeComponent.invoke(null, null, s)).length(), LinearText.encodedUriLength(s, true));
+            assertEquals(((String) encodeComponent.invoke(null, null, s)).length(),
+                    LinearText.encodedUriLength(s, true));
         }
         assertEquals(-1, LinearText.encodedUriLength("a\uD800b", true));
         assertEquals(-1, LinearText.encodedUriLength("\uDC00", false));

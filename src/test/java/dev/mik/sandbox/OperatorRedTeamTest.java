@@ -169,8 +169,8 @@ class OperatorRedTeamTest {
         return 'unresolved: ' + unresolved.join(' ') + '; slow: ' + slow.join(' ');
         """;
 
-    // ---- Finding 4 (rejects legal scripts): SourceParens reads line breaks differently from Nashorn's lexer. It ends a
-    // // comment only at \n (Nashorn: also \r, U+2028, U+2029), and in a string it takes backslash + one character
+    // ---- Finding 4 (rejects legal scripts): SourceParens reads line breaks differently from Nashorn's lexer. It ends
+    // a // comment only at \n (Nashorn: also \r, U+2028, U+2029), and in a string it takes backslash + one character
     // as the escape, so a CRLF line continuation ('a\<CR><LF>b') ends its string at the LF. Parentheses are then
     // skipped or invented, the wraps land wrong, and the script is rejected: "Expected ; but found )", "unbalanced
     // parentheses", and, from the verifier, "the program is not a single function expression" or "more than 8

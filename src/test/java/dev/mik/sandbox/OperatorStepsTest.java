@@ -21,7 +21,8 @@ import org.openjdk.nashorn.api.scripting.ScriptObjectMirror;
  */
 class OperatorStepsTest {
 
-    private static final String PREFIX = "(function(__g,__gThrow,__gv,__gk){return function(input,request,host,console){";
+    private static final String PREFIX =
+            "(function(__g,__gThrow,__gv,__gk){return function(input,request,host,console){";
     private static final String SUFFIX = "\n;return 1;}})";
     private static final int PROGRAMS = 1_000;
     /** Each step converts at most its two operands. */
@@ -50,8 +51,8 @@ class OperatorStepsTest {
 
     @BeforeAll
     static void startEngine() throws Exception {
-        engine = new NashornScriptEngineFactory().getScriptEngine("-strict", "--language=es6", "--optimistic-types=false",
-                "--no-syntax-extensions");
+        engine = new NashornScriptEngineFactory().getScriptEngine("-strict", "--language=es6",
+                "--optimistic-types=false", "--no-syntax-extensions");
         engine.eval(HARNESS);
     }
 

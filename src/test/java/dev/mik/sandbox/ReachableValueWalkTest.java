@@ -1,7 +1,6 @@
 package dev.mik.sandbox;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mik.sandbox.GlobalFingerprintTest.Script;
@@ -85,7 +84,8 @@ class ReachableValueWalkTest {
     void javaMemberNamesOfPrimitivesReadUndefined() throws Exception {
         Set<String> names = javaMemberNames(String.class, CharSequence.class, Comparable.class, ConsString.class,
                 Integer.class, Double.class, Long.class, Number.class, Boolean.class, Symbol.class, Object.class);
-        assertTrue(names.containsAll(List.of("bytes", "class", "empty", "getClass", "blank", "infinite")), names::toString);
+        assertTrue(names.containsAll(List.of("bytes", "class", "empty", "getClass", "blank", "infinite")),
+                names::toString);
         String reads = names.stream().map(name -> "v." + name).collect(Collectors.joining(", "));
         String source = """
                 export default function (input) {

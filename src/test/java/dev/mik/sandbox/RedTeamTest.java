@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -201,7 +200,8 @@ class RedTeamTest {
     void jsonParseOfCollidingKeysIsBounded() throws Exception {
         fixture.assertBounded("var parts = [];\n"
                 + "for (var i = 0; i < 29000; i++) { var k = '';"
-                + " for (var b = 0; b < 15; b++) { k += (i >> b) & 1 ? 'Aa' : 'BB'; } parts.push('\"' + k + '\":0'); }\n"
+                + " for (var b = 0; b < 15; b++) { k += (i >> b) & 1 ? 'Aa' : 'BB'; }"
+                + " parts.push('\"' + k + '\":0'); }\n"
                 + "var text = '{' + parts.join(',') + '}';\n"
                 + "return Object.keys(JSON.parse(text)).length;");
     }

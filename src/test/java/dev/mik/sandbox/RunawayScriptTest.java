@@ -41,8 +41,10 @@ class RunawayScriptTest {
                 new Runaway("do-while without braces", "var n = 0; do n++; while (true)", AbortReason.TIMEOUT),
                 new Runaway("for (let ...) with continue", "for (let i = 0; ; i++) { if (i % 2) continue; }",
                         AbortReason.TIMEOUT),
-                new Runaway("labelled continue", "outer: for (;;) { for (;;) { continue outer; } }", AbortReason.TIMEOUT),
-                new Runaway("catch and continue", "for (;;) { try { while (true) {} } catch (e) {} }", AbortReason.TIMEOUT),
+                new Runaway("labelled continue", "outer: for (;;) { for (;;) { continue outer; } }",
+                        AbortReason.TIMEOUT),
+                new Runaway("catch and continue", "for (;;) { try { while (true) {} } catch (e) {} }",
+                        AbortReason.TIMEOUT),
                 new Runaway("finally swallows the abort and returns",
                         "try { for (;;) {} } finally { return 'swallowed'; }", AbortReason.TIMEOUT),
                 new Runaway("deep recursion", "function f(n) { return f(n + 1) + 1; } return f(0);", AbortReason.STACK),
@@ -59,19 +61,21 @@ class RunawayScriptTest {
                         AbortReason.ALLOCATION),
                 new Runaway("string growth", "var kept = [], s = ''; for (;;) { s += 'abcdefghij';"
                         + " if (s.length >= 100000) { kept.push(s.toUpperCase()); s = ''; } }", AbortReason.ALLOCATION),
-                new Runaway("doubling and flattening", "var s = 'x'; for (;;) { try { s = s + s; } catch (e) { s = 'y'; }"
-                        + " s.charAt(0); }", AbortReason.ALLOCATION),
+                new Runaway("doubling and flattening", "var s = 'x'; for (;;) { try { s = s + s; }"
+                        + " catch (e) { s = 'y'; } s.charAt(0); }", AbortReason.ALLOCATION),
                 new Runaway("exponential JSON", "var a = [1]; for (var i = 0; i < 40; i++) { a = [a, a]; }"
                         + " return JSON.stringify(a).length;", AbortReason.ALLOCATION),
                 new Runaway("loop in a sort comparator", "return [3, 1, 2].sort(function (a, b) { while (true) {} });",
                         AbortReason.TIMEOUT),
                 new Runaway("loop in a forEach arrow", "[1, 2].forEach(x => { for (;;) {} });", AbortReason.TIMEOUT),
-                new Runaway("loop in a getter", "var o = { get x() { for (;;) {} } }; return o.x;", AbortReason.TIMEOUT),
+                new Runaway("loop in a getter", "var o = { get x() { for (;;) {} } }; return o.x;",
+                        AbortReason.TIMEOUT),
                 new Runaway("loop in toString", "var o = { toString() { for (;;) {} } }; return '' + o;",
                         AbortReason.TIMEOUT),
                 new Runaway("loop in a replace callback", "return 'aaa'.replace(/a/g, function () { for (;;) {} });",
                         AbortReason.TIMEOUT),
-                new Runaway("loop in a JSON reviver", "return JSON.parse('{\"a\":1}', function (k, v) { for (;;) {} });",
+                new Runaway("loop in a JSON reviver",
+                        "return JSON.parse('{\"a\":1}', function (k, v) { for (;;) {} });",
                         AbortReason.TIMEOUT),
                 new Runaway("host calls in a loop", "for (;;) { try { host.call('a', {}); } catch (e) {} }",
                         AbortReason.MAX_CALLS));
@@ -179,7 +183,8 @@ class RunawayScriptTest {
     @Test
     void aBudgetJustAboveTheWorkLetsTheScriptFinish() throws Exception {
         CompiledScript script = fixture.compile(
-                "export default function (input) { var n = 0; for (var i = 0; i < 100000; i++) { n += i; } return n; }");
+                "export default function (input) { var n = 0; for (var i = 0; i < 100000; i++) { n += i; }"
+                        + " return n; }");
 
         assertEquals("4999950000", fixture.run(script, "{}", LIMITS).json());
     }

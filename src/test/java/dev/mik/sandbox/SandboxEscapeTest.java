@@ -67,7 +67,8 @@ class SandboxEscapeTest {
                 fails("context global", "return context.getAttribute('x');", "TypeError"),
                 fails("__noSuchProperty__", "return __noSuchProperty__('engine');", "ReferenceError"),
                 fails("load", "return load('file:///etc/hostname');", "ReferenceError"),
-                fails("loadWithNewGlobal", "return loadWithNewGlobal({script: 'quit()', name: 'x'});", "ReferenceError"),
+                fails("loadWithNewGlobal", "return loadWithNewGlobal({script: 'quit()', name: 'x'});",
+                        "ReferenceError"),
                 fails("quit", "quit(); return 1;", "ReferenceError"),
                 fails("exit", "exit(7); return 1;", "ReferenceError"),
                 fails("print", "print('x'); return 1;", "ReferenceError"),
@@ -80,22 +81,27 @@ class SandboxEscapeTest {
                 rejected("direct eval", "return eval('1 + 1');"),
                 fails("indirect eval", "var e = input.x ? eval : null; return e('1');", "ReferenceError"),
                 fails("Function constructor", "return Function('return this')();", "ReferenceError"),
-                fails("constructor of a function", "return (function () {}).constructor('return this')();", "TypeError"),
+                fails("constructor of a function", "return (function () {}).constructor('return this')();",
+                        "TypeError"),
                 fails("constructor of an arrow", "return (() => 0).constructor('return this')();", "TypeError"),
-                fails("constructor chain from an array", "return [].constructor.constructor('return quit')();", "TypeError"),
-                fails("constructor chain from a string", "return ''.constructor.constructor('return load')();", "TypeError"),
+                fails("constructor chain from an array", "return [].constructor.constructor('return quit')();",
+                        "TypeError"),
+                fails("constructor chain from a string", "return ''.constructor.constructor('return load')();",
+                        "TypeError"),
                 fails("constructor of host.call", "return host.call.constructor('return engine')();", "TypeError"),
                 fails("host.getClass", "return host.getClass().getClassLoader();", "TypeError"),
                 returns("own names of host, console and request",
                         "return [Object.getOwnPropertyNames(host), Object.getOwnPropertyNames(console).sort(),"
                                 + " Object.getOwnPropertySymbols(host).length, Object.keys(request).sort()];",
-                        "[[\"call\"],[\"error\",\"info\",\"log\",\"warn\"],0,[\"headers\",\"method\",\"path\",\"query\"]]"),
+                        "[[\"call\"],[\"error\",\"info\",\"log\",\"warn\"],0,"
+                                + "[\"headers\",\"method\",\"path\",\"query\"]]"),
                 returns("prototype walk from host ends at the frozen Object.prototype",
                         "var p = host; while (Object.getPrototypeOf(p) !== null) { p = Object.getPrototypeOf(p); }"
                                 + " return [p === Object.prototype, Object.isFrozen(p), 'engine' in p, typeof p.Java];",
                         "[true,true,false,\"undefined\"]"),
                 fails("overwriting host.call", "host.call = function () { return 'mine'; }; return 1;", "TypeError"),
-                fails("redefining host.call", "Object.defineProperty(host, 'call', {value: 1}); return 1;", "TypeError"),
+                fails("redefining host.call", "Object.defineProperty(host, 'call', {value: 1}); return 1;",
+                        "TypeError"),
                 fails("redefining console.log", "console.log = function () {}; return 1;", "TypeError"),
                 fails("deleting console.log", "delete console.log; return 1;", "TypeError"),
                 fails("Object.prototype pollution", "Object.prototype.polluted = 1; return 1;", "TypeError"),
@@ -131,7 +137,8 @@ class SandboxEscapeTest {
                 fails("function caller", "return (function f() { return f.caller; })();", "TypeError"),
                 fails("caught error getClass", "try { undefined.x; } catch (e) { return e.getClass(); }", "TypeError"),
                 returns("caught error has no Java exception", "try { null.x; } catch (e) {"
-                        + " return [typeof e.nashornException, Object.getOwnPropertyNames(e).indexOf('nashornException')]; }",
+                        + " return [typeof e.nashornException,"
+                        + " Object.getOwnPropertyNames(e).indexOf('nashornException')]; }",
                         "[\"undefined\",-1]"),
                 returns("constructed error has no Java exception",
                         "var e = new TypeError('t'); return [typeof e.nashornException, e instanceof TypeError,"
@@ -155,7 +162,8 @@ class SandboxEscapeTest {
                 fails("Object.bindProperties", "Object.bindProperties({}, host); return 1;", "TypeError"),
                 fails("typed arrays", "return new ArrayBuffer(1e9).byteLength;", "ReferenceError"),
                 returns("Symbol registry and well-known symbols are inert",
-                        "return [typeof Symbol.for('engine'), Object.isFrozen(Symbol), Object.isFrozen(Symbol.prototype)];",
+                        "return [typeof Symbol.for('engine'), Object.isFrozen(Symbol),"
+                                + " Object.isFrozen(Symbol.prototype)];",
                         "[\"symbol\",true,true]"));
     }
 
@@ -178,8 +186,8 @@ class SandboxEscapeTest {
 
     @Test
     void topLevelThisIsUndefinedOutsideTheDefaultExport() throws Exception {
-        assertEquals("true", fixture.run("var top = this;\nexport default function (input) { return top === undefined; }",
-                "{}").json());
+        assertEquals("true", fixture.run(
+                "var top = this;\nexport default function (input) { return top === undefined; }", "{}").json());
     }
 
     @Test
@@ -187,6 +195,7 @@ class SandboxEscapeTest {
         fixture.runBody("try { Object.prototype.polluted = 1; } catch (e) {}"
                 + " try { Array.prototype.polluted = 1; } catch (e) {} return 1;");
 
-        assertEquals("[null,null]", fixture.runBody("return [({}).polluted, [].polluted];").json().replace("undefined", "null"));
+        assertEquals("[null,null]",
+                fixture.runBody("return [({}).polluted, [].polluted];").json().replace("undefined", "null"));
     }
 }

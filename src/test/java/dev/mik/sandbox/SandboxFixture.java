@@ -94,7 +94,8 @@ public final class SandboxFixture implements AfterAllCallback, AutoCloseable {
         org.junit.jupiter.api.Assertions.assertTrue(cost.millis() <= BOUND_MS, "ran " + cost.millis() + " ms (bound "
                 + BOUND_MS + " ms): " + cost.outcome());
         org.junit.jupiter.api.Assertions.assertTrue(cost.bytes() <= BOUND_BYTES + moreBytes, "allocated "
-                + (cost.bytes() >> 20) + " MiB (bound " + ((BOUND_BYTES + moreBytes) >> 20) + " MiB): " + cost.outcome());
+                + (cost.bytes() >> 20) + " MiB (bound " + ((BOUND_BYTES + moreBytes) >> 20) + " MiB): "
+                + cost.outcome());
         assertHealthy();
     }
 

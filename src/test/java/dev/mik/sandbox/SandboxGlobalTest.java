@@ -18,7 +18,8 @@ class SandboxGlobalTest {
                   Number.prototype, Boolean, Boolean.prototype, Object.getPrototypeOf(function () {}), RegExp,
                   RegExp.prototype, Date, Date.prototype, Math, JSON, Error, Error.prototype, TypeError,
                   TypeError.prototype, RangeError.prototype, SyntaxError.prototype, ReferenceError.prototype,
-                  Map, Map.prototype, Set, Set.prototype, WeakMap.prototype, WeakSet.prototype, Symbol, Symbol.prototype,
+                  Map, Map.prototype, Set, Set.prototype, WeakMap.prototype, WeakSet.prototype, \
+                Symbol, Symbol.prototype,
                   Object.getPrototypeOf([][Symbol.iterator]()), Object.getPrototypeOf(new Map().entries()),
                   Object.getPrototypeOf(new Set().values()), Object.getPrototypeOf(''[Symbol.iterator]()),
                   host, host.call, console, console.log];

@@ -295,7 +295,8 @@ class ScriptContractTest {
 
     @Test
     void topLevelVarsDoNotSurviveARun() throws Exception {
-        CompiledScript script = fixture.compile("var count = 0;\nexport default function (input) { count++; return count; }");
+        CompiledScript script =
+                fixture.compile("var count = 0;\nexport default function (input) { count++; return count; }");
 
         assertEquals("1", fixture.run(script, "{}", SandboxFixture.LIMITS).json());
         assertEquals("1", fixture.run(script, "{}", SandboxFixture.LIMITS).json());

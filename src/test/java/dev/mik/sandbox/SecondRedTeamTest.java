@@ -66,7 +66,8 @@ class SecondRedTeamTest {
 
     @Test
     void mapLookupOfAnEqualLongKeyIsBounded() throws Exception {
-        assertBounded(EQUAL_COPIES + "var m = new Map(); m.set(s1, 1);\n" + "m.has(s2);".repeat(20_000) + "\nreturn 1;");
+        assertBounded(EQUAL_COPIES + "var m = new Map(); m.set(s1, 1);\n" + "m.has(s2);".repeat(20_000)
+                + "\nreturn 1;");
     }
 
     @Test

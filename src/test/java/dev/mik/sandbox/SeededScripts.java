@@ -21,7 +21,8 @@ final class SeededScripts {
      */
     static final String SWEEP = """
         export default function (input) {
-          var getOwnPropertyNames = Object.getOwnPropertyNames, getOwnPropertyDescriptor = Object.getOwnPropertyDescriptor,
+          var getOwnPropertyNames = Object.getOwnPropertyNames, \
+        getOwnPropertyDescriptor = Object.getOwnPropertyDescriptor,
               getOwnPropertySymbols = Object.getOwnPropertySymbols, getPrototypeOf = Object.getPrototypeOf;
           var FP = getPrototypeOf(function () {}), applyWith = FP.call.bind(FP.apply);
           var queue = [Object, Array, String, Number, Boolean, Symbol, Date, Math, JSON, RegExp, Error, EvalError,
@@ -71,7 +72,8 @@ final class SeededScripts {
           // (called directly, or through call and apply), so no object reaches those as an argument
           var reachesPropertyIsEnumerable = [Object.prototype.propertyIsEnumerable, FP.call, FP.apply, FP.bind];
           var total = functions.length * objects.length;
-          var from = Math.floor(total * input.chunk / input.chunks), to = Math.floor(total * (input.chunk + 1) / input.chunks);
+          var from = Math.floor(total * input.chunk / input.chunks), \
+        to = Math.floor(total * (input.chunk + 1) / input.chunks);
           var calls = 0, returned = 0;
           for (var k = from; k < to; k++) {
             var args = [], count = random(4);
@@ -98,9 +100,9 @@ final class SeededScripts {
     /** Receivers and arguments a generated script draws from: primitives of every kind, shared and odd objects. */
     private static final String[] VALUES = {"'x'", "''", "s", "1", "1.5", "-0", "NaN", "2147483648", "true", "false",
         "Symbol('s')", "null", "undefined", "{}", "[]", "[1, 2]", "Object.create(null)", "new Date(0)", "/a/g",
-        "new Error('e')", "Date.prototype", "RegExp.prototype", "Array.prototype", "Error.prototype", "Object.prototype",
-        "String.prototype", "Math", "JSON", "Object.freeze({})", "function () { return 1; }", "input", "request",
-        "host", "console", "setter", "writable", "inherited", "fixedHolder", "caught"};
+        "new Error('e')", "Date.prototype", "RegExp.prototype", "Array.prototype", "Error.prototype",
+        "Object.prototype", "String.prototype", "Math", "JSON", "Object.freeze({})", "function () { return 1; }",
+        "input", "request", "host", "console", "setter", "writable", "inherited", "fixedHolder", "caught"};
     /** Member names: JavaScript built-ins and Java bean names of the primitives' classes. */
     private static final String[] NAMES = {"bytes", "class", "empty", "blank", "chars", "getClass", "getBytes",
         "toString", "valueOf", "length", "constructor", "infinite", "naN", "nashornException", "stack", "lineNumber",
@@ -118,8 +120,10 @@ final class SeededScripts {
         for (int n = 0; n < count; n++) {
             StringBuilder body = new StringBuilder("""
                     var out = [], s = 'c' + input.s, caught;
-                    var setter = {}; Object.defineProperty(setter, 'nashornException', { set: function (v) { out.push(v); } });
-                    var writable = {}; Object.defineProperty(writable, 'nashornException', { value: 1, writable: true });
+                    var setter = {}; \
+                    Object.defineProperty(setter, 'nashornException', { set: function (v) { out.push(v); } });
+                    var writable = {}; \
+                    Object.defineProperty(writable, 'nashornException', { value: 1, writable: true });
                     var inherited = Object.create({ set nashornException(v) { out.push(v); } });
                     var fixedHolder = Object.freeze(Object.create(Object.freeze({ nashornException: 2 })));
                     """);

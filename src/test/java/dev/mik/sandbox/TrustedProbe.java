@@ -93,7 +93,8 @@ final class TrustedProbe {
               return typeof v + ' ' + String(v);
             }
             function flags(d) {
-              return (d.enumerable ? 'e' : '-') + (d.configurable ? 'c' : '-') + ('value' in d ? (d.writable ? 'w' : '-') : 'a');
+              return (d.enumerable ? 'e' : '-') + (d.configurable ? 'c' : '-') + \
+        ('value' in d ? (d.writable ? 'w' : '-') : 'a');
             }
             // readers are methods and getters of prototypes: static functions (Object.isFrozen ...) ignore `this`
             var readers = builtinsOf(list.filter(function (o) {
@@ -105,10 +106,12 @@ final class TrustedProbe {
             if (first) { applicable = new Set(); }
             var lines = [list.length + ' objects, ' + readers.length + ' readers'];
             list.forEach(function (o, i) {
-              lines.push('#' + i + ' ' + classOf.call(o) + ' extensible=' + isExtensible(o) + ' proto=' + repr(getPrototypeOf(o)));
+              lines.push('#' + i + ' ' + classOf.call(o) + ' extensible=' + isExtensible(o) + \
+        ' proto=' + repr(getPrototypeOf(o)));
               ownNames(o).forEach(function (k) {
                 var d = getOwnPropertyDescriptor(o, k);
-                lines.push('  ' + k + ' ' + flags(d) + ' ' + ('value' in d ? repr(d.value) : repr(d.get) + ' ' + repr(d.set)));
+                lines.push('  ' + k + ' ' + flags(d) + ' ' + \
+        ('value' in d ? repr(d.value) : repr(d.get) + ' ' + repr(d.set)));
               });
               getOwnPropertySymbols(o).forEach(function (s) { lines.push('  [' + s.toString() + '] ' + repr(o[s])); });
               readers.forEach(function (r) {
@@ -208,7 +211,8 @@ final class TrustedProbe {
     static Outcome runForValue(ScriptSandbox sandbox, CompiledScript script, RunGuard guard, String input)
             throws ScriptException {
         try {
-            return new Outcome(true, false, sandbox.callTrusted(RUN, script.factory(), guard, input, SandboxFixture.REQUEST));
+            return new Outcome(true, false,
+                    sandbox.callTrusted(RUN, script.factory(), guard, input, SandboxFixture.REQUEST));
         } catch (NashornException e) {
             // a Java throwable as the thrown value is an abort that surfaced inside a built-in
             return e.getEcmaError() instanceof Throwable ? new Outcome(false, false, null)

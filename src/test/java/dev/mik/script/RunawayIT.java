@@ -125,8 +125,8 @@ class RunawayIT extends ServerTest {
         Http.Reply reply = http.post("script/" + name, "");
 
         System.out.println(call.name() + ": " + reply.status() + " after " + reply.millis() + " ms");
-        // stopped by its deadline, a script limit, or a builtin's sandbox limit thrown as an error; a script that failed
-        // to compile would prove nothing
+        // stopped by its deadline, a script limit, or a builtin's sandbox limit thrown as an error; a script that
+        // failed to compile would prove nothing
         assertTrue(reply.status() == 504 && reply.body().contains("urn:mik:problem:timeout")
                 || reply.status() == 500 && reply.body().contains("urn:mik:problem:script-limit")
                 || reply.status() == 500 && reply.body().contains("urn:mik:problem:script-error")

@@ -77,10 +77,12 @@ class SandboxIT extends ServerTest {
                 "var __g = 1; return 'ESCAPED' + __g;",
                 "return 'ESCAPED' + arguments.callee.caller;",
                 "try { undefined.x; } catch (e) { return 'ESCAPED' + e.getClass().getClassLoader(); }",
-                "function r() { r(); } try { r(); } catch (e) { return 'ESCAPED' + e.getClass().forName('java.lang.System'); }",
+                "function r() { r(); } try { r(); } catch (e) {"
+                        + " return 'ESCAPED' + e.getClass().forName('java.lang.System'); }",
                 "return 'ESCAPED' + this.Java;",
                 "return 'ESCAPED' + globalThis.Java;",
-                "Object.defineProperty(Object.prototype, 'engine', {get: function(){return 1}}); return 'ESCAPED' + ({}).engine.eval('1');",
+                "Object.defineProperty(Object.prototype, 'engine', {get: function(){return 1}});"
+                        + " return 'ESCAPED' + ({}).engine.eval('1');",
                 "return 'ESCAPED' + new (Java.type('java.io.File'))('/').list();",
                 "with (host) { return 'ESCAPED' + call; }",
                 "return 'ESCAPED' + Object.getOwnPropertyNames(host).filter(function(n){return n !== 'call';})[0].x;",
@@ -88,7 +90,8 @@ class SandboxIT extends ServerTest {
                 "return 'ESCAPED' + new Proxy({}, {get: function(){ return Java; }}).x.type('java.lang.System');",
                 "return 'ESCAPED' + Symbol.constructor('return Packages')();",
                 "return 'ESCAPED' + JSON.constructor.constructor('return this')().engine;",
-                "return 'ESCAPED' + Object.getOwnPropertyDescriptor(Object.getPrototypeOf(function*(){}), 'constructor').value('return this')();"
+                "return 'ESCAPED' + Object.getOwnPropertyDescriptor(Object.getPrototypeOf(function*(){}),"
+                        + " 'constructor').value('return this')();"
         );
     }
 

@@ -293,7 +293,9 @@ class ScriptIT extends ServerTest {
         assertFalse(after.contains("name=\"shortlived\""), after);
     }
 
-    /** The version {@code script/edited} answers once it answers {@code wanted}; each answer before is {@code before}. */
+    /**
+     * The version {@code script/edited} answers once it answers {@code wanted}; each answer before is {@code before}.
+     */
     private int awaitVersion(int wanted, int before) {
         long deadline = System.nanoTime() + 30_000_000_000L;
         int version;

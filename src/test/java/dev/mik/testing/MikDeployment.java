@@ -52,7 +52,8 @@ public final class MikDeployment {
     }
 
     public static Path handlersDirOf(String name) {
-        return Path.of(System.getProperty("mik.it.dir", "target/it")).toAbsolutePath().resolve(name).resolve("handlers");
+        return Path.of(System.getProperty("mik.it.dir", "target/it")).toAbsolutePath().resolve(name)
+                .resolve("handlers");
     }
 
     public static Path scriptsDirOf(String name) {

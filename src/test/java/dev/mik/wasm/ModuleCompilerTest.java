@@ -38,7 +38,8 @@ class ModuleCompilerTest {
     void moduleWithoutStartIsNotACommand() {
         byte[] fixed = {0x04, 0x05, 0x01, 0x70, 0x01, 0x01, 0x01};
         byte[] noExports = {0x07, 0x01, 0x00};
-        var refused = assertThrows(InvalidModuleException.class, () -> ModuleCompiler.compile(module(fixed, noExports)));
+        var refused = assertThrows(InvalidModuleException.class,
+                () -> ModuleCompiler.compile(module(fixed, noExports)));
         assertTrue(refused.getMessage().contains("_start"), refused.getMessage());
     }
 
