@@ -50,6 +50,10 @@ import java.util.logging.Logger;
  * conversions are cached per pair of classes) lives in that class's own map, which the JVM never drops, and the
  * entry's value references Nashorn's classes. Those entries are removed when mik is released
  * ({@link #releaseNashornCaches()}).</li>
+ * <li>This deployment's CDI contexts keep, in thread-locals of their own, the request a worker thread serves; a request
+ * that ends once the servlet container has stopped calling request listeners (WildFly, during an undeploy) is never
+ * dissociated, so the worker keeps it. Those thread-locals' values are cleared from other threads when mik is released
+ * ({@link #releaseCdiContexts}).</li>
  * </ul>
  */
 public final class SharedJvmState {
