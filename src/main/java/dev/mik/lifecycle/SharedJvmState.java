@@ -1,9 +1,17 @@
 package dev.mik.lifecycle;
 
+import jakarta.enterprise.context.ConversationScoped;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.SessionScoped;
+import jakarta.enterprise.context.spi.Context;
+
 import java.io.IOException;
+import java.lang.annotation.Annotation;
 import java.lang.invoke.MethodHandle;
+import java.lang.ref.Reference;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.security.AccessControlContext;
@@ -13,8 +21,13 @@ import java.security.PrivilegedAction;
 import java.security.ProtectionDomain;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.BiPredicate;
 import java.util.function.Predicate;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -37,6 +50,10 @@ import java.util.logging.Logger;
  * conversions are cached per pair of classes) lives in that class's own map, which the JVM never drops, and the
  * entry's value references Nashorn's classes. Those entries are removed when mik is released
  * ({@link #releaseNashornCaches()}).</li>
+ * <li>This deployment's CDI contexts keep, in thread-locals of their own, the request a worker thread serves; a request
+ * that ends once the servlet container has stopped calling request listeners (WildFly, during an undeploy) is never
+ * dissociated, so the worker keeps it. Those thread-locals' values are cleared from other threads when mik is released
+ * ({@link #releaseCdiContexts}).</li>
  * </ul>
  */
 public final class SharedJvmState {
@@ -214,6 +231,138 @@ public final class SharedJvmState {
      */
     static int releaseThreadLocals(ClassLoader application, List<Thread> threads, Predicate<Object> owned)
             throws ReflectiveOperationException {
+        References walk = new References(application);
+        return clearThreadLocalValues(threads, (key, held) -> owned.test(held) && walk.reach(held));
+    }
+
+    /**
+     * The scopes whose contexts a CDI container binds to the thread that serves a request: Weld keeps, per context,
+     * instance fields of type {@link ThreadLocal} (the request it is associated with, its bean store, whether it is
+     * active) and sets them on the request's thread when the request starts.
+     */
+    private static final List<Class<? extends Annotation>> THREAD_BOUND_SCOPES = List.of(RequestScoped.class,
+            SessionScoped.class, ConversationScoped.class);
+
+    /**
+     * Releases what this deployment's own CDI contexts left on server threads: the values of the contexts'
+     * thread-locals on every thread but the calling one; called once the servlet container has stopped this
+     * deployment (from a {@code @PreDestroy} of the container's shutdown), when no request of it runs or ends any more.
+     *
+     * <p>Weld ends a request's association with its request, session and conversation contexts in its
+     * {@code requestDestroyed} listener. WildFly's servlet container (Undertow) calls no request listener once the
+     * deployment is stopping, so a request that ends after the drain (the run that was in flight at the undeploy) keeps
+     * its association on the worker thread that served it: heap dumps after redeploys showed each such worker thread
+     * holding the old deployment's request through the conversation context's thread-local, and through it the
+     * deployment's class loader, until that same thread-local was set again, which never happens, as the context is
+     * the old deployment's. Only these thread-locals are cleared: their keys are fields of this deployment's context
+     * objects, which nothing uses once the deployment is stopped; a server's own thread-local is never touched.
+     */
+    public static void releaseCdiContexts(Object beanManager) {
+        try {
+            Set<ThreadLocal<?>> keys = contextThreadLocals(beanManager);
+            int cleared = releaseThreadLocalValues(keys, liveThreads());
+            if (cleared > 0) {
+                LOG.info(() -> "Released " + cleared + " values of this deployment's CDI contexts (" + keys.size()
+                        + " thread-locals) left on server threads by requests that ended after the drain.");
+            }
+        } catch (RuntimeException | LinkageError | ReflectiveOperationException e) {
+            LOG.log(Level.WARNING, "Could not release this deployment's CDI contexts from server threads; a worker"
+                    + " thread that served the last request may keep this deployment's classes", e);
+        }
+    }
+
+    /** Runs the code of {@link #releaseCdiContexts} at start-up, clearing nothing (see {@link #prepareRelease()}). */
+    public static void prepareCdiRelease(Object beanManager) {
+        try {
+            contextThreadLocals(beanManager);
+            releaseThreadLocalValues(Set.of(), liveThreads());
+        } catch (RuntimeException | LinkageError | ReflectiveOperationException e) {
+            LOG.log(Level.WARNING, "Could not prepare the release of this deployment's CDI contexts", e);
+        }
+    }
+
+    /**
+     * The thread-locals of the contexts of {@link #THREAD_BOUND_SCOPES} that {@code beanManager} knows, active or not.
+     * Weld hands applications a proxy whose public {@code unwrap()} is the deployment's own manager, and that manager's
+     * public {@code getContexts(Class)} answers every context of a scope; any other container answers none.
+     */
+    static Set<ThreadLocal<?>> contextThreadLocals(Object beanManager) throws ReflectiveOperationException {
+        Object manager = beanManager;
+        Method unwrap = publicMethod(manager.getClass(), "unwrap");
+        if (unwrap != null) {
+            manager = unwrap.invoke(manager);
+        }
+        Method contexts = publicMethod(manager.getClass(), "getContexts", Class.class);
+        Set<ThreadLocal<?>> keys = Collections.newSetFromMap(new IdentityHashMap<>());
+        if (contexts == null) {
+            return keys;
+        }
+        for (Class<? extends Annotation> scope : THREAD_BOUND_SCOPES) {
+            if (contexts.invoke(manager, scope) instanceof Collection<?> found) {
+                for (Object context : found) {
+                    keys.addAll(threadLocalsOf(context));
+                }
+            }
+        }
+        return keys;
+    }
+
+    /**
+     * The thread-locals in the instance fields of the context {@code owner} and its superclasses, and of a context it
+     * wraps: Weld registers the contexts of passivating scopes (session, conversation) wrapped in another context that
+     * holds the real one in a field.
+     */
+    static Set<ThreadLocal<?>> threadLocalsOf(Object owner) throws IllegalAccessException {
+        Set<ThreadLocal<?>> found = Collections.newSetFromMap(new IdentityHashMap<>());
+        Set<Object> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        List<Object> next = new ArrayList<>(List.of(owner));
+        while (!next.isEmpty() && seen.size() < MAX_WRAPPED_CONTEXTS) {
+            Object context = next.remove(next.size() - 1);
+            if (!seen.add(context)) {
+                continue;
+            }
+            for (Class<?> c = context.getClass(); c != null; c = c.getSuperclass()) {
+                for (Field field : c.getDeclaredFields()) {
+                    if (Modifier.isStatic(field.getModifiers()) || field.getType().isPrimitive()) {
+                        continue;
+                    }
+                    Object value;
+                    try {
+                        field.setAccessible(true);
+                        value = field.get(context);
+                    } catch (RuntimeException notOpened) {
+                        continue; // a field of a module closed to mik holds no thread-local of the context's
+                    }
+                    if (value instanceof ThreadLocal<?> key) {
+                        found.add(key);
+                    } else if (value instanceof Context wrapped) {
+                        next.add(wrapped);
+                    }
+                }
+            }
+        }
+        return found;
+    }
+
+    /** How many contexts, wrapped in one another, {@link #threadLocalsOf} looks into at most. */
+    private static final int MAX_WRAPPED_CONTEXTS = 8;
+
+    /**
+     * Clears, on {@code threads} but the calling one, the values of the thread-locals {@code keys} (by identity);
+     * answers how many were cleared.
+     */
+    static int releaseThreadLocalValues(Set<ThreadLocal<?>> keys, List<Thread> threads)
+            throws ReflectiveOperationException {
+        return clearThreadLocalValues(threads, (key, held) -> keys.contains(key));
+    }
+
+    /**
+     * Clears, in the thread-local maps of {@code threads} (never the calling thread's), each value that {@code clear}
+     * accepts with its thread-local. Only the value is cleared (a single write the owning thread never reads again, as
+     * the thread-local is no longer used); the map itself is left to its thread. Answers how many were cleared.
+     */
+    private static int clearThreadLocalValues(List<Thread> threads, BiPredicate<Object, Object> clear)
+            throws ReflectiveOperationException {
         Field own = Thread.class.getDeclaredField("threadLocals");
         Field inherited = Thread.class.getDeclaredField("inheritableThreadLocals");
         Field table = Class.forName("java.lang.ThreadLocal$ThreadLocalMap").getDeclaredField("table");
@@ -221,7 +370,6 @@ public final class SharedJvmState {
         for (Field field : List.of(own, inherited, table, value)) {
             field.setAccessible(true);
         }
-        References walk = new References(application);
         int cleared = 0;
         for (Thread thread : threads) {
             if (thread == Thread.currentThread()) {
@@ -232,7 +380,7 @@ public final class SharedJvmState {
                 Object[] entries = map == null ? null : (Object[]) table.get(map);
                 for (Object entry : entries == null ? new Object[0] : entries) {
                     Object held = entry == null ? null : value.get(entry);
-                    if (held != null && owned.test(held) && walk.reach(held)) {
+                    if (held != null && clear.test(((Reference<?>) entry).get(), held)) {
                         value.set(entry, null);
                         cleared++;
                     }
@@ -240,6 +388,16 @@ public final class SharedJvmState {
             }
         }
         return cleared;
+    }
+
+    /** A public method of a public type that {@code type} is or extends, or null. */
+    private static Method publicMethod(Class<?> type, String name, Class<?>... parameters) {
+        try {
+            Method method = type.getMethod(name, parameters);
+            return Modifier.isPublic(method.getDeclaringClass().getModifiers()) ? method : null;
+        } catch (NoSuchMethodException none) {
+            return null;
+        }
     }
 
     /** Whether {@code type} or a supertype implements an interface of that name (no server API is compiled in). */

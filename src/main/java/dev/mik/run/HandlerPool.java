@@ -24,6 +24,7 @@ import jakarta.ejb.Startup;
 import jakarta.ejb.TransactionManagement;
 import jakarta.ejb.TransactionManagementType;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
+import jakarta.enterprise.inject.spi.BeanManager;
 import jakarta.inject.Inject;
 
 import java.io.IOException;
@@ -95,6 +96,10 @@ public class HandlerPool {
     @Inject
     MikConfig config;
 
+    /** This deployment's CDI container, whose request contexts are released from server threads at undeploy. */
+    @Inject
+    BeanManager beanManager;
+
     @Inject
     Metrics metrics;
 
@@ -115,6 +120,7 @@ public class HandlerPool {
     void start() {
         SharedJvmState.startSharedThreadsWithoutThisApplication(); // before the first compile's completeOnTimeout
         SharedJvmState.prepareRelease();
+        SharedJvmState.prepareCdiRelease(beanManager);
         memory = new HandlerMemory(memoryBudget.pool(),
                 (bytes, module) -> memoryBudget.admit(bytes, "Handler '" + module + "'"),
                 memoryBudget.pool().capacity() / 100 * config.poolPageCachePercent());
@@ -162,6 +168,9 @@ public class HandlerPool {
         MikThreads.stop(prepareThreads, PREPARE_STOP_WAIT_SECONDS, "A thread making handler instances ahead was still"
                 + " busy", LOG);
         SharedJvmState.releaseThreadContexts(); // again: a server thread may have started since the drain
+        // the servlet container has stopped this deployment by now: a request that ended after the drain found its
+        // listeners gone (WildFly) and left its CDI contexts associated with the worker thread that served it
+        SharedJvmState.releaseCdiContexts(beanManager);
         LOG.info("Released the handler pool: its threads, deadline watchdog and scheduled sweeps.");
     }
 

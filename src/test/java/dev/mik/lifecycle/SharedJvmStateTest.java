@@ -147,6 +147,136 @@ class SharedJvmStateTest {
         }
     }
 
+    /**
+     * Loaded again by each "application" loader: a context like a CDI container's, whose instance field is a
+     * thread-local it sets on the thread that serves a request, with a value of the application's.
+     */
+    public static final class BoundContext implements Consumer<ExecutorService> {
+        private final ThreadLocal<Object> associated = new ThreadLocal<>();
+
+        @Override
+        public void accept(ExecutorService pool) {
+            Object request = new java.util.ArrayList<>(List.of(new BoundContext()));
+            try {
+                pool.submit(() -> associated.set(request)).get(); // associated, never dissociated
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    /** A container's manager as Weld hands it out: a proxy whose {@code unwrap()} knows the contexts of a scope. */
+    public static final class ManagerProxy {
+        private final Object context;
+
+        ManagerProxy(Object context) {
+            this.context = context;
+        }
+
+        public Manager unwrap() {
+            return new Manager(context);
+        }
+    }
+
+    /** The manager behind {@link ManagerProxy}: one context, of the request scope. */
+    public static final class Manager {
+        private final Object context;
+
+        Manager(Object context) {
+            this.context = context;
+        }
+
+        public java.util.Collection<Object> getContexts(Class<?> scope) {
+            return scope == jakarta.enterprise.context.RequestScoped.class ? List.of(context) : List.of();
+        }
+    }
+
+    @Test
+    void aCdiContextsThreadLocalValueOnAServerThreadIsClearedAndNothingElse() throws Exception {
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        ThreadLocal<String> servers = new ThreadLocal<>();
+        try {
+            pool.submit(() -> servers.set("kept")).get(); // a server's own thread-local on the same thread
+            URL classes = Path.of(BoundContext.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+                    .toUri().toURL();
+            URLClassLoader loader = new URLClassLoader(new URL[] {classes}, ClassLoader.getPlatformClassLoader());
+            @SuppressWarnings("unchecked")
+            Consumer<ExecutorService> context = (Consumer<ExecutorService>) loader
+                    .loadClass(BoundContext.class.getName()).getDeclaredConstructor().newInstance();
+            context.accept(pool);
+            java.util.Set<ThreadLocal<?>> keys = SharedJvmState.contextThreadLocals(new ManagerProxy(context));
+            assertEquals(1, keys.size(), "the context's one thread-local");
+            @SuppressWarnings("unchecked")
+            ThreadLocal<Object> key = (ThreadLocal<Object>) keys.iterator().next();
+            key.set("the calling thread's"); // the calling thread's own value of it is never touched
+            context = null;
+            loader.close();
+            WeakReference<ClassLoader> application = new WeakReference<>(loader);
+            loader = null;
+            assertFalse(collected(application), "the worker's thread-local value keeps the application's loader"
+                    + " (else this test proves nothing)");
+            assertEquals(0, SharedJvmState.releaseThreadLocalValues(java.util.Set.of(new ThreadLocal<>()),
+                    SharedJvmState.liveThreads()), "another thread-local's values are left alone");
+            assertEquals(1, SharedJvmState.releaseThreadLocalValues(keys, SharedJvmState.liveThreads()));
+            assertTrue(collected(application), "the loader is collectable once the context's value is cleared");
+            assertEquals("kept", pool.submit(servers::get).get(), "the server's thread-local is untouched");
+            assertEquals("the calling thread's", key.get(), "the calling thread's value is untouched");
+            key.remove();
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** A context of a passivating scope as Weld registers it: wrapped in another context. */
+    public static final class Wrapper extends Inert {
+        private final jakarta.enterprise.context.spi.Context wrapped;
+
+        Wrapper(jakarta.enterprise.context.spi.Context wrapped) {
+            this.wrapped = wrapped;
+        }
+    }
+
+    /** The wrapped context, with the thread-local it binds to a request's thread. */
+    public static final class Wrapped extends Inert {
+        final ThreadLocal<Object> associated = new ThreadLocal<>();
+    }
+
+    /** A context that holds nothing. */
+    public static class Inert implements jakarta.enterprise.context.spi.Context {
+        @Override
+        public Class<? extends java.lang.annotation.Annotation> getScope() {
+            return jakarta.enterprise.context.ConversationScoped.class;
+        }
+
+        @Override
+        public <T> T get(jakarta.enterprise.context.spi.Contextual<T> contextual,
+                jakarta.enterprise.context.spi.CreationalContext<T> creationalContext) {
+            return null;
+        }
+
+        @Override
+        public <T> T get(jakarta.enterprise.context.spi.Contextual<T> contextual) {
+            return null;
+        }
+
+        @Override
+        public boolean isActive() {
+            return false;
+        }
+    }
+
+    @Test
+    void theThreadLocalsOfAWrappedContextAreFound() throws Exception {
+        Wrapped wrapped = new Wrapped();
+        assertEquals(java.util.Set.of(wrapped.associated), SharedJvmState.threadLocalsOf(new Wrapper(wrapped)));
+        assertEquals(java.util.Set.of(), SharedJvmState.threadLocalsOf(new Inert()));
+    }
+
+    @Test
+    void aManagerThatIsNotWeldsHasNoContextsToRelease() throws Exception {
+        assertEquals(java.util.Set.of(), SharedJvmState.contextThreadLocals(new Object()));
+    }
+
     private static WeakReference<ClassLoader> runInAnApplication(Class<? extends Runnable> type) throws Exception {
         URL classes = Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toUri().toURL();
         URLClassLoader application = new URLClassLoader(new URL[] {classes}, ClassLoader.getPlatformClassLoader());
