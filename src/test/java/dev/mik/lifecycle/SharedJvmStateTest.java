@@ -213,12 +213,12 @@ class SharedJvmStateTest {
             loader.close();
             WeakReference<ClassLoader> application = new WeakReference<>(loader);
             loader = null;
-            assertFalse(collected(application), "the worker's thread-local value keeps the application's loader"
+            assertFalse(collected(application, 2), "the worker's thread-local value keeps the application's loader"
                     + " (else this test proves nothing)");
             assertEquals(0, SharedJvmState.releaseThreadLocalValues(java.util.Set.of(new ThreadLocal<>()),
                     SharedJvmState.liveThreads()), "another thread-local's values are left alone");
             assertEquals(1, SharedJvmState.releaseThreadLocalValues(keys, SharedJvmState.liveThreads()));
-            assertTrue(collected(application), "the loader is collectable once the context's value is cleared");
+            assertTrue(collected(application, 20), "the loader is collectable once the context's value is cleared");
             assertEquals("kept", pool.submit(servers::get).get(), "the server's thread-local is untouched");
             assertEquals("the calling thread's", key.get(), "the calling thread's value is untouched");
             key.remove();
