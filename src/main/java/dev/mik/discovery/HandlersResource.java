@@ -1,11 +1,11 @@
 package dev.mik.discovery;
 
 import dev.mik.json.Listings;
-import dev.mik.run.HandlerListing;
-import dev.mik.run.HandlerPool;
 import dev.mik.openapi.ModuleDescriptions;
 import dev.mik.problem.ProblemException;
 import dev.mik.problem.ProblemType;
+import dev.mik.run.HandlerListing;
+import dev.mik.run.HandlerPool;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;

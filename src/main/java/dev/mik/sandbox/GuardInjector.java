@@ -1,8 +1,5 @@
 package dev.mik.sandbox;
 
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
 import org.openjdk.nashorn.internal.ir.Block;
 import org.openjdk.nashorn.internal.ir.CatchNode;
 import org.openjdk.nashorn.internal.ir.ClassNode;
@@ -23,6 +20,10 @@ import org.openjdk.nashorn.internal.ir.visitor.NodeVisitor;
 import org.openjdk.nashorn.internal.parser.Token;
 import org.openjdk.nashorn.internal.parser.TokenType;
 import org.openjdk.nashorn.internal.runtime.Source;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 
 /**
  * Inserts the run guard's calls into the factory source, as text at positions taken from Nashorn's IR:

@@ -1,14 +1,15 @@
 package dev.mik.sandbox;
 
+import org.openjdk.nashorn.internal.runtime.ParserException;
+import org.openjdk.nashorn.internal.runtime.regexp.JdkRegExp;
+import org.openjdk.nashorn.internal.runtime.regexp.RegExpMatcher;
+
 import java.lang.reflect.Field;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.openjdk.nashorn.internal.runtime.ParserException;
-import org.openjdk.nashorn.internal.runtime.regexp.JdkRegExp;
-import org.openjdk.nashorn.internal.runtime.regexp.RegExpMatcher;
 
 /**
  * A JavaScript regular expression run by java.util.regex over an input that calls the current run's guard

@@ -1,9 +1,5 @@
 package dev.mik.sandbox;
 
-import java.io.PrintWriter;
-import java.io.Writer;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.openjdk.nashorn.internal.ir.FunctionNode;
 import org.openjdk.nashorn.internal.ir.IdentNode;
 import org.openjdk.nashorn.internal.parser.Parser;
@@ -13,6 +9,11 @@ import org.openjdk.nashorn.internal.runtime.ParserException;
 import org.openjdk.nashorn.internal.runtime.ScriptEnvironment;
 import org.openjdk.nashorn.internal.runtime.Source;
 import org.openjdk.nashorn.internal.runtime.options.Options;
+
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Nashorn's internal parser, configured like the sandbox's engine (ES6, strict, no Nashorn syntax extensions).

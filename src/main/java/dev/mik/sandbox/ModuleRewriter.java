@@ -1,9 +1,10 @@
 package dev.mik.sandbox;
 
-import java.util.List;
 import org.openjdk.nashorn.internal.ir.FunctionNode;
 import org.openjdk.nashorn.internal.ir.Module;
 import org.openjdk.nashorn.internal.runtime.Source;
+
+import java.util.List;
 
 /**
  * Turns a script written as an ES module with one {@code export default} into the body of the sandbox's

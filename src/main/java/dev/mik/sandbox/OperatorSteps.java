@@ -1,12 +1,5 @@
 package dev.mik.sandbox;
 
-import java.util.ArrayDeque;
-import java.util.Collections;
-import java.util.Deque;
-import java.util.IdentityHashMap;
-import java.util.List;
-import java.util.Set;
-import java.util.function.Consumer;
 import org.openjdk.nashorn.internal.ir.AccessNode;
 import org.openjdk.nashorn.internal.ir.BinaryNode;
 import org.openjdk.nashorn.internal.ir.Block;
@@ -32,6 +25,14 @@ import org.openjdk.nashorn.internal.ir.visitor.NodeVisitor;
 import org.openjdk.nashorn.internal.parser.Lexer;
 import org.openjdk.nashorn.internal.parser.Token;
 import org.openjdk.nashorn.internal.parser.TokenType;
+
+import java.util.ArrayDeque;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * Bounds the operator work a script does between two guard checks. An operator that converts its operands

@@ -1,11 +1,12 @@
 package dev.mik.sandbox;
 
-import java.lang.management.ManagementFactory;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.nashorn.api.scripting.ScriptObjectMirror;
 import org.openjdk.nashorn.api.scripting.ScriptUtils;
 import org.openjdk.nashorn.internal.runtime.Property;
 import org.openjdk.nashorn.internal.runtime.ScriptObject;
+
+import java.lang.management.ManagementFactory;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The per-run Java object behind the reserved identifier {@code __g}: the only Java object a run can touch,

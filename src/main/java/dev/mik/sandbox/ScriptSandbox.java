@@ -1,5 +1,12 @@
 package dev.mik.sandbox;
 
+import org.openjdk.nashorn.api.scripting.NashornException;
+import org.openjdk.nashorn.api.scripting.NashornScriptEngineFactory;
+import org.openjdk.nashorn.api.scripting.ScriptObjectMirror;
+import org.openjdk.nashorn.internal.ir.FunctionNode;
+import org.openjdk.nashorn.internal.runtime.ConsString;
+import org.openjdk.nashorn.internal.runtime.regexp.RegExpFactory;
+
 import java.util.concurrent.ScheduledExecutorService;
 import javax.script.Bindings;
 import javax.script.ScriptContext;
@@ -7,12 +14,6 @@ import javax.script.ScriptEngine;
 import javax.script.ScriptException;
 import javax.script.SimpleBindings;
 import javax.script.SimpleScriptContext;
-import org.openjdk.nashorn.api.scripting.NashornException;
-import org.openjdk.nashorn.api.scripting.NashornScriptEngineFactory;
-import org.openjdk.nashorn.api.scripting.ScriptObjectMirror;
-import org.openjdk.nashorn.internal.ir.FunctionNode;
-import org.openjdk.nashorn.internal.runtime.ConsString;
-import org.openjdk.nashorn.internal.runtime.regexp.RegExpFactory;
 
 /**
  * Runs untrusted workflow scripts. One per application, thread-safe: it builds one Nashorn engine and hardens

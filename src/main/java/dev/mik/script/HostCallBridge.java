@@ -1,9 +1,5 @@
 package dev.mik.script;
 
-import dev.mik.sandbox.HostBridge;
-import dev.mik.sandbox.JsonShape;
-import dev.mik.sandbox.ScriptSandbox;
-
 import dev.mik.http.ServerInfo;
 import dev.mik.json.Jsonp;
 import dev.mik.observability.Span;
@@ -17,6 +13,9 @@ import dev.mik.run.HandlerPool;
 import dev.mik.run.HandlerRequest;
 import dev.mik.run.HandlerResponse;
 import dev.mik.run.ModuleName;
+import dev.mik.sandbox.HostBridge;
+import dev.mik.sandbox.JsonShape;
+import dev.mik.sandbox.ScriptSandbox;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonString;

@@ -1,10 +1,9 @@
 package dev.mik.script;
 
-import dev.mik.sandbox.ScriptSandbox;
-
 import dev.mik.json.Jsonp;
 import dev.mik.problem.ProblemException;
 import dev.mik.problem.ProblemType;
+import dev.mik.sandbox.ScriptSandbox;
 import jakarta.json.stream.JsonParser;
 import jakarta.json.stream.JsonParsingException;
 

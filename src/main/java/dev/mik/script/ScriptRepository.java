@@ -1,12 +1,11 @@
 package dev.mik.script;
 
-import dev.mik.sandbox.CompiledScript;
-import dev.mik.sandbox.ScriptCompileException;
-import dev.mik.sandbox.ScriptSandbox;
-
 import dev.mik.files.FileStamp;
 import dev.mik.problem.ProblemException;
 import dev.mik.problem.ProblemType;
+import dev.mik.sandbox.CompiledScript;
+import dev.mik.sandbox.ScriptCompileException;
+import dev.mik.sandbox.ScriptSandbox;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -3,11 +3,11 @@ package dev.mik.script;
 import dev.mik.json.Jsonp;
 import dev.mik.problem.ProblemException;
 import dev.mik.problem.ProblemType;
+import dev.mik.run.HandlerResponse;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
-import dev.mik.run.HandlerResponse;
 
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;

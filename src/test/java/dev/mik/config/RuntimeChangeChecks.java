@@ -1,12 +1,13 @@
 package dev.mik.config;
 
-import static dev.mik.testing.Problems.assertProblem;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
 import dev.mik.testing.Http;
 import jakarta.json.JsonObject;
+
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+
+import static dev.mik.testing.Problems.assertProblem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * What both servers' runtime-change tests check the same way: the server is asked until a changed value shows, and

@@ -11,7 +11,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-
 import static dev.mik.config.RuntimeChangeChecks.assertRefusedWhile500StaysInForce;
 import static dev.mik.config.RuntimeChangeChecks.awaitMs;
 import static dev.mik.config.RuntimeChangeChecks.configCheck;

@@ -1,6 +1,7 @@
 package dev.mik.http;
 
 import jakarta.json.Json;
+
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;

@@ -2,6 +2,7 @@ package dev.mik.lifecycle;
 
 import dev.mik.observability.RequestCorrelation;
 import dev.mik.testing.ServerJvm;
+import org.junit.jupiter.api.function.Executable;
 
 import java.io.IOException;
 import java.net.URI;
@@ -17,8 +18,6 @@ import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import org.junit.jupiter.api.function.Executable;
 
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,7 +1,8 @@
 package dev.mik.sandbox;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.openjdk.nashorn.api.scripting.ScriptObjectMirror;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,9 +17,9 @@ import javax.script.ScriptContext;
 import javax.script.ScriptEngine;
 import javax.script.SimpleBindings;
 import javax.script.SimpleScriptContext;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.openjdk.nashorn.api.scripting.ScriptObjectMirror;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * builtins.tsv is exactly the set of functions the live hardened global reaches: a Nashorn upgrade that adds a

@@ -1,13 +1,13 @@
 package dev.mik.sandbox;
 
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.openjdk.nashorn.internal.runtime.regexp.RegExpFactory;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.openjdk.nashorn.internal.runtime.regexp.RegExpFactory;
 
 /** JavaScript regular expressions keep their meaning on the guarded java.util.regex engine. */
 class GuardedRegExpTest {

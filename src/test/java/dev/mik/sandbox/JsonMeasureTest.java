@@ -1,13 +1,14 @@
 package dev.mik.sandbox;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import java.util.Random;
-import javax.script.ScriptEngine;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openjdk.nashorn.api.scripting.NashornScriptEngineFactory;
+
+import java.util.Random;
+import javax.script.ScriptEngine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The Java measures behind the JSON caps agree with what they measure: {@link LinearText#jsonQuotedLength} with

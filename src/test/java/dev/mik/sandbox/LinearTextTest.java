@@ -1,11 +1,12 @@
 package dev.mik.sandbox;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.junit.jupiter.api.Test;
 
 import java.lang.reflect.Method;
 import java.util.Locale;
 import java.util.Random;
-import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * The linear string algorithms give exactly the JDK's (or Nashorn's) results: every code point alone, and seeded

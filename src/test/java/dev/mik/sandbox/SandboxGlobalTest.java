@@ -1,9 +1,9 @@
 package dev.mik.sandbox;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** The hardened global: frozen builtins. */
 class SandboxGlobalTest {

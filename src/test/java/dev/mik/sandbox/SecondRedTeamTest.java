@@ -1,15 +1,16 @@
 package dev.mik.sandbox;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import java.util.List;
-import java.util.stream.Collectors;
-import javax.script.ScriptEngine;
 import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openjdk.nashorn.api.scripting.NashornScriptEngineFactory;
+
+import java.util.List;
+import java.util.stream.Collectors;
+import javax.script.ScriptEngine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Second red team of the sandbox, against the operator guards, {@code __gk}, the {@code numbers} wrappers and the

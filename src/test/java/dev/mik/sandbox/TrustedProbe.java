@@ -1,10 +1,11 @@
 package dev.mik.sandbox;
 
+import org.openjdk.nashorn.api.scripting.NashornException;
+import org.openjdk.nashorn.api.scripting.ScriptObjectMirror;
+
 import java.util.ArrayList;
 import java.util.List;
 import javax.script.ScriptException;
-import org.openjdk.nashorn.api.scripting.NashornException;
-import org.openjdk.nashorn.api.scripting.ScriptObjectMirror;
 
 /**
  * Trusted code that looks at the hardened global from inside, through {@link ScriptSandbox#callTrusted}: the list of

@@ -1,14 +1,15 @@
 package dev.mik.sandbox;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.openjdk.nashorn.api.scripting.NashornScriptEngineFactory;
 
 import java.util.ArrayList;
 import java.util.List;
 import javax.script.ScriptEngine;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.openjdk.nashorn.api.scripting.NashornScriptEngineFactory;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Every constructor of builtins.tsv (a global function with a prototype object, wrapped or not) answers {@code new}

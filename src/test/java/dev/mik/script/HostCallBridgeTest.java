@@ -9,9 +9,10 @@ import dev.mik.sandbox.ScriptResult;
 import dev.mik.sandbox.ScriptSandbox;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -2,6 +2,7 @@ package org.openjdk.nashorn.internal.runtime;
 
 import dev.mik.sandbox.RunGuard;
 import dev.mik.sandbox.ScriptSandbox;
+
 import java.util.ArrayDeque;
 import java.util.Deque;
 
