@@ -15,6 +15,7 @@ import dev.mik.problem.ProblemException;
 import dev.mik.problem.ProblemResponses;
 import dev.mik.problem.ProblemType;
 import dev.mik.run.BoundedExecutor;
+import dev.mik.run.ConcurrencyLimit;
 import dev.mik.run.HandlerCalls;
 import dev.mik.run.HandlerPool;
 import dev.mik.run.HandlerRequest;
@@ -48,7 +49,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -92,7 +92,7 @@ public class ScriptExecutor {
 
     private ScriptSandbox sandbox;
     private ScriptRepository repository;
-    private final AtomicInteger running = new AtomicInteger();
+    private final ConcurrencyLimit running = new ConcurrencyLimit();
     private final FileDigests digests = new FileDigests();
     /** Where {@code host.call}s run, asked of the pool once: a direct call, not an EJB call per handler run. */
     private volatile HandlerRuns handlerRuns;
@@ -101,7 +101,7 @@ public class ScriptExecutor {
     void start() {
         sandbox = new ScriptSandbox(scheduling.executor());
         repository = new ScriptRepository(sandbox, new BoundedExecutor(executor, 1), this::moduleExists);
-        metrics.gauge("mik_scripts_in_flight", running::get);
+        metrics.gauge("mik_scripts_in_flight", running::inFlight);
         metrics.dropSeriesUnless(Metrics.Kind.SCRIPT,
                 script -> ModuleName.isDeployedIn(config.scriptsDir(), script, ".js"));
         pressure.addShedder(this::shedHeaviestScripts);
@@ -199,11 +199,11 @@ public class ScriptExecutor {
         String what = "Script '" + request.name().value() + "'";
         pressure.admit(what);
         int max = config.scriptConcurrencyMax();
-        if (running.incrementAndGet() > max) {
-            running.decrementAndGet();
+        if (!running.tryEnter(max)) {
             metrics.refused("scripts");
             throw new ProblemException(ProblemType.OVERLOADED, "The server is running " + max
-                    + " scripts already (mik.script.concurrency.max).", 1, Map.of("reason", "scripts"));
+                    + " scripts already (mik.script.concurrency.max).", ConcurrencyLimit.RETRY_AFTER_SECONDS,
+                    Map.of("reason", "scripts"));
         }
         long started = System.nanoTime();
         int status = ProblemType.INTERNAL.status();
@@ -220,7 +220,7 @@ public class ScriptExecutor {
             metrics.failed(Metrics.Kind.SCRIPT, request.name().value(), problem.type().code(), problem.detail());
             throw problem;
         } finally {
-            running.decrementAndGet();
+            running.leave();
             metrics.record(Metrics.Kind.SCRIPT, request.name().value(), status, System.nanoTime() - started);
         }
     }
