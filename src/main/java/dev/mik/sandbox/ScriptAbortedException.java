@@ -3,17 +3,11 @@ package dev.mik.sandbox;
 /** A limit stopped a script run; the run's result, if any, is discarded. */
 public final class ScriptAbortedException extends Exception {
 
-    private final String scriptName;
     private final AbortReason reason;
 
     public ScriptAbortedException(String scriptName, AbortReason reason) {
         super(scriptName + ": stopped by the " + reason + " limit");
-        this.scriptName = scriptName;
         this.reason = reason;
-    }
-
-    public String getScriptName() {
-        return scriptName;
     }
 
     public AbortReason getReason() {
