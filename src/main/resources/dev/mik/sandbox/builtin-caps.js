@@ -355,25 +355,33 @@
 
   // arrays: a cap on the length any builtin walks, and the ES2015 methods Nashorn lacks
   ['every', 'filter', 'forEach', 'map', 'reduce', 'reduceRight', 'reverse',
-   'slice', 'some', 'splice', 'shift', 'unshift', 'toLocaleString'].forEach(function (name) {
+   'slice', 'some', 'splice', 'shift', 'unshift'].forEach(function (name) {
     var original = AP[name], what = 'Array.prototype.' + name;
     method(AP, name, function () { arrayLength(this, what); return invoke(original, this, arguments); });
   });
+  // sort()'s default order (both converted to strings, compared by code units), with a guard check per comparison
+  function defaultOrder(x, y) {
+    enter();
+    var a = String(x), b = String(y);
+    return a < b ? -1 : a > b ? 1 : 0;
+  }
   var arrayMethods = {
     join: function join(separator) {
       var n = limit('Array.prototype.join element count', arrayLength(this, 'Array.prototype.join'), MAX_JOIN);
       var glue = separator === undefined ? ',' : String(separator), parts = new Array(n), total = 0;
       // strings, numbers and the like have a known bound: one cheap pass, then the native join
+      // (each element is read once: a getter could answer the measuring pass and the native join differently)
       var bound = 0, simple = true;
       for (var k = 0; k < n && simple; k++) {
         if ((k & 1023) === 0) { tick(); }
         var item = this[k], kind = typeof item;
+        parts[k] = item;
         bound += (kind === 'string' ? item.length : kind === 'object' && item !== null ? 0 : 24) + glue.length;
         simple = (kind !== 'object' || item === null) && kind !== 'function';
       }
       if (simple && bound <= MAX_STRING + glue.length) {
         enterAhead(3 * 2 * bound);   // the result, built in a growing buffer
-        return callWith(nativeJoin, this, glue);
+        return callWith(nativeJoin, parts, glue);
       }
       // objects convert through their own toString: each part is made once and measured
       for (var i = 0; i < n; i++) {
@@ -387,6 +395,23 @@
       }
       enterAhead(3 * 2 * total);
       return callWith(nativeJoin, parts, glue);
+    },
+    // each element's own toLocaleString may be a native that runs no script code (a String object's valueOf,
+    // a bound native): a guard check before every element, each part measured, then one join of the parts
+    toLocaleString: function toLocaleString() {
+      var n = limit('Array.prototype.toLocaleString element count',
+        arrayLength(this, 'Array.prototype.toLocaleString'), MAX_JOIN);
+      var parts = new Array(n), total = 0;
+      for (var i = 0; i < n; i++) {
+        enter();
+        var item = this[i];
+        var part = item === undefined || item === null ? '' : String(item.toLocaleString());
+        parts[i] = part;
+        total += part.length + 1;
+        if (total > MAX_STRING + 1) { limit('toLocaleString result length', total - 1, MAX_STRING); }
+      }
+      enterAhead(3 * 2 * total);
+      return callWith(nativeJoin, parts, ',');
     },
     toString: function toString() {
       return typeof this.join === 'function' ? this.join() : Object.prototype.toString.call(this);
@@ -406,14 +431,19 @@
       if (compare === undefined) {
         limit('sort() without a comparator on a length', n, MAX_DEFAULT_SORT);
         // each comparison is O(common prefix): the strings' total length bounds the sort
-        var total = 0;
+        var total = 0, primitives = true;
         for (var i = 0; i < n; i++) {
-          var element = this[i];
-          if (typeof element === 'string') {
+          var element = this[i], kind = typeof element;
+          if (kind === 'string') {
             total = limit('sort() without a comparator on strings whose total length', total + element.length,
               MAX_STRING);
+          } else if (element !== null && (kind === 'object' || kind === 'function')) {
+            primitives = false;
           }
         }
+        // an object converts through its own toString, which may be a native that runs no script code (a String
+        // object's): the native sort would compare long strings with no check between comparisons
+        if (!primitives) { compare = defaultOrder; }
       }
       return callWith(nativeSort, this, compare);
     },
@@ -679,15 +709,16 @@
   });
 
   // natives that convert their arguments to numbers: a long string is converted here, after a guard check, so
-  // straight-line calls cannot convert one 8 Mi-digit string after another unchecked. Math.max and min
-  // convert every argument (there may be 65,536), so String objects are converted here for them too
-  function numbersChecked(original, everyArgument) {
+  // straight-line calls cannot convert one 8 Mi-digit string after another unchecked; so is every object, whose
+  // valueOf may be a native that runs no script code (a String object's, a bound one) called from a native loop
+  // (a.map(isNaN)), and Math.max and min take up to 65,536 of them
+  function numbersChecked(original) {
     return function () {
       var a = arguments;
       for (var i = 0; i < a.length; i++) {
         var v = a[i];
         if (typeof v === 'string' ? v.length > LONG_STRING
-            : everyArgument && v !== null && typeof v === 'object') {
+            : v !== null && (typeof v === 'object' || typeof v === 'function')) {
           enter();
           a[i] = +v;
         }
@@ -697,7 +728,7 @@
   }
   caps.numberArguments.forEach(function (path) {
     var b = builtinAt(path);
-    method(b.owner, b.name, numbersChecked(b.original, path === 'Math.max' || path === 'Math.min'));
+    method(b.owner, b.name, numbersChecked(b.original));
   });
   // a string's iterator copies the string (~6 ms for 1 Mi characters): checked on entry like other O(n) work
   var nativeStringIterator = SP[Symbol.iterator];
