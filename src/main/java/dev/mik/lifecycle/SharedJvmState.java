@@ -275,7 +275,8 @@ public final class SharedJvmState {
     public static void prepareCdiRelease(Object beanManager) {
         try {
             contextThreadLocals(beanManager);
-            releaseThreadLocalValues(Set.of(), liveThreads());
+            // no threads: prepareRelease() has walked their maps through the same loop; this links the selector
+            releaseThreadLocalValues(Set.of(), List.of());
         } catch (RuntimeException | LinkageError | ReflectiveOperationException e) {
             LOG.log(Level.WARNING, "Could not prepare the release of this deployment's CDI contexts", e);
         }

@@ -145,20 +145,8 @@ public final class ModuleVersion {
         // ends when retired or interrupted (undeploy) too: a retired version's instances are released as soon as they
         // join, so its count never reaches the target and, unchecked, the loop would make and drop instances forever
         while (!retired && !Thread.currentThread().isInterrupted()) {
-            if (readyOrPreparing.incrementAndGet() > target) {
-                readyOrPreparing.decrementAndGet();
-                break;
-            }
-            MemoryPool.Reservation reservation = memory.reserveForReady(bytes, readyMaxBytes);
-            if (reservation == null) {
-                readyOrPreparing.decrementAndGet();
-                break;
-            }
-            try {
-                ready.add(new Ready(prepare(memoryMaxBytes, reservation), bytes));
-            } catch (RuntimeException | Error e) {
-                memory.leftReady(bytes);
-                readyOrPreparing.decrementAndGet();
+            if (readyOrPreparing.incrementAndGet() > target || !addReady(bytes, memoryMaxBytes, readyMaxBytes)) {
+                readyOrPreparing.decrementAndGet(); // this turn added no instance
                 break;
             }
             if (retired) {
@@ -166,6 +154,21 @@ public final class ModuleVersion {
             }
         }
         lastUsedNanos = System.nanoTime(); // idle time counts from here, or a slow refill could be released at once
+    }
+
+    /** Makes one instance and queues it as ready; false when the pool has no room for it or it cannot be made. */
+    private boolean addReady(long bytes, long memoryMaxBytes, long readyMaxBytes) {
+        MemoryPool.Reservation reservation = memory.reserveForReady(bytes, readyMaxBytes);
+        if (reservation == null) {
+            return false;
+        }
+        try {
+            ready.add(new Ready(prepare(memoryMaxBytes, reservation), bytes));
+            return true;
+        } catch (RuntimeException | Error e) {
+            memory.leftReady(bytes);
+            return false;
+        }
     }
 
     /** Releases the waiting instances if no run took one for {@code idleNanos}; true when any were released. */

@@ -365,10 +365,25 @@
     var a = String(x), b = String(y);
     return a < b ? -1 : a > b ? 1 : 0;
   }
+  // the first n elements of self joined with glue, each made into its part by partOf after a guard check (an
+  // element's own conversion may be a native that runs no script code, a String object's valueOf, a bound native),
+  // measured as it comes against MAX_STRING, then one native join of the parts
+  function joinMeasured(self, n, glue, what, partOf) {
+    var parts = new Array(n), total = 0;
+    for (var i = 0; i < n; i++) {
+      enter();
+      var part = partOf(self[i]);
+      parts[i] = part;
+      total += part.length + glue.length;
+      if (total > MAX_STRING + glue.length) { limit(what, total - glue.length, MAX_STRING); }
+    }
+    enterAhead(3 * 2 * total);
+    return callWith(nativeJoin, parts, glue);
+  }
   var arrayMethods = {
     join: function join(separator) {
       var n = limit('Array.prototype.join element count', arrayLength(this, 'Array.prototype.join'), MAX_JOIN);
-      var glue = separator === undefined ? ',' : String(separator), parts = new Array(n), total = 0;
+      var glue = separator === undefined ? ',' : String(separator), parts = new Array(n);
       // strings, numbers and the like have a known bound: one cheap pass, then the native join
       // (each element is read once: a getter could answer the measuring pass and the native join differently)
       var bound = 0, simple = true;
@@ -383,35 +398,18 @@
         enterAhead(3 * 2 * bound);   // the result, built in a growing buffer
         return callWith(nativeJoin, parts, glue);
       }
-      // objects convert through their own toString: each part is made once and measured
-      for (var i = 0; i < n; i++) {
-        if ((i & 1023) === 0) { tick(); }
-        var element = this[i];
-        var part = typeof element === 'string' ? element
-            : element === undefined || element === null ? '' : String(element);
-        parts[i] = part;
-        total += part.length + glue.length;
-        if (total > MAX_STRING + glue.length) { limit('join result length', total - glue.length, MAX_STRING); }
-      }
-      enterAhead(3 * 2 * total);
-      return callWith(nativeJoin, parts, glue);
+      // objects convert through their own toString
+      return joinMeasured(this, n, glue, 'join result length', function (element) {
+        return typeof element === 'string' ? element
+          : element === undefined || element === null ? '' : String(element);
+      });
     },
-    // each element's own toLocaleString may be a native that runs no script code (a String object's valueOf,
-    // a bound native): a guard check before every element, each part measured, then one join of the parts
     toLocaleString: function toLocaleString() {
       var n = limit('Array.prototype.toLocaleString element count',
         arrayLength(this, 'Array.prototype.toLocaleString'), MAX_JOIN);
-      var parts = new Array(n), total = 0;
-      for (var i = 0; i < n; i++) {
-        enter();
-        var item = this[i];
-        var part = item === undefined || item === null ? '' : String(item.toLocaleString());
-        parts[i] = part;
-        total += part.length + 1;
-        if (total > MAX_STRING + 1) { limit('toLocaleString result length', total - 1, MAX_STRING); }
-      }
-      enterAhead(3 * 2 * total);
-      return callWith(nativeJoin, parts, ',');
+      return joinMeasured(this, n, ',', 'toLocaleString result length', function (element) {
+        return element === undefined || element === null ? '' : String(element.toLocaleString());
+      });
     },
     toString: function toString() {
       return typeof this.join === 'function' ? this.join() : Object.prototype.toString.call(this);
