@@ -1,5 +1,12 @@
 package dev.mik.sandbox;
 
+import org.openjdk.nashorn.api.scripting.ScriptObjectMirror;
+import org.openjdk.nashorn.internal.runtime.Property;
+import org.openjdk.nashorn.internal.runtime.PropertyMap;
+import org.openjdk.nashorn.internal.runtime.ScriptObject;
+
+import java.util.List;
+
 /**
  * The scripts that turn a fresh Nashorn global into the sandbox's one hardened global, run once per sandbox:
  * {@link #cleanupScript()} first, then {@link BuiltinCaps}, then {@link #lockScript()}.
@@ -22,6 +29,28 @@ package dev.mik.sandbox;
 final class SandboxGlobal {
 
     private SandboxGlobal() {
+    }
+
+    /** Nashorn's compile-time location names: a script reads them as constants, the global holds a placeholder. */
+    private static final List<String> COMPILE_TIME_SLOTS = List.of("__FILE__", "__DIR__", "__LINE__");
+
+    /**
+     * Deletes the global's {@code __FILE__}, {@code __DIR__} and {@code __LINE__}. Nashorn defines them as constants
+     * (neither writable nor configurable, so no script can delete them) whose value is an inert
+     * {@code java.lang.Object}: a Java object any script reaches through the global. Without them a script that names
+     * one gets a ReferenceError, like for every other Nashorn extension the cleanup removes.
+     */
+    static void removeCompileTimeSlots(ScriptObjectMirror globalMirror) {
+        ScriptObject global = globalMirror.to(ScriptObject.class);
+        for (String name : COMPILE_TIME_SLOTS) {
+            // deleteOwnProperty would first write undefined through the constant's (absent) setter
+            Property slot = global.getMap().findProperty(name);
+            PropertyMap without = slot == null ? null : global.getMap().deleteProperty(slot);
+            if (without == null) {
+                throw new IllegalStateException("the global's compile-time slot " + name + " could not be removed");
+            }
+            global.setMap(without);
+        }
     }
 
     /** A function of the global object. */

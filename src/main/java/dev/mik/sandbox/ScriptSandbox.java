@@ -71,7 +71,8 @@ public final class ScriptSandbox implements AutoCloseable {
         this.engine = new NashornScriptEngineFactory().getScriptEngine(ENGINE_OPTIONS,
                 ScriptSandbox.class.getClassLoader(), className -> false);
         try {
-            Object global = engine.getBindings(ScriptContext.ENGINE_SCOPE);
+            ScriptObjectMirror global = (ScriptObjectMirror) engine.getBindings(ScriptContext.ENGINE_SCOPE);
+            SandboxGlobal.removeCompileTimeSlots(global);
             ((ScriptObjectMirror) evaluate(RUNTIME_SOURCE_NAME, SandboxGlobal.cleanupScript())).call(null, global);
             Object internals = ((ScriptObjectMirror) evaluate(RUNTIME_SOURCE_NAME, BuiltinCaps.script()))
                     .call(null, global, new GuardTicker(), BuiltinCaps.capsJson());

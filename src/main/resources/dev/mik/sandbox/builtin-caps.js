@@ -761,6 +761,12 @@
         throw new RangeError('JSON.stringify: more than ' + MAX_JSON_VALUES + ' values');
       }
       if (userReplacer !== null) { v = callWith(userReplacer, this, key, v); }
+      // the native writes a String or Number object as its primitive, converting it after this replacer
+      // (through the object's own toString or valueOf): convert it here, once, so it is measured
+      if (v !== null && typeof v === 'object') {
+        var kind = objectToString.call(v);
+        if (kind === '[object String]') { v = String(v); } else if (kind === '[object Number]') { v = Number(v); }
+      }
       var depth = (depths.get(this) || 0) + 1;
       // strings at their escaped length: a control character is written as six ('\u0001')
       var size = ticker.jsonQuotedLength(String(key)) + 2 + gap * depth;

@@ -23,10 +23,8 @@
     'Map', 'Set', 'WeakMap', 'WeakSet', 'Promise', 'NaN', 'Infinity', 'undefined', 'isNaN', 'isFinite',
     'parseInt', 'parseFloat', 'decodeURI', 'decodeURIComponent', 'encodeURI', 'encodeURIComponent',
     'escape', 'unescape'];
-  // the compiler replaces these names by constants; their global slots hold an inert placeholder
-  var COMPILE_TIME = ['__FILE__', '__DIR__', '__LINE__'];
   getOwnPropertyNames(global).forEach(function (name) {
-    if (KEEP.indexOf(name) >= 0 || COMPILE_TIME.indexOf(name) >= 0) { return; }
+    if (KEEP.indexOf(name) >= 0) { return; }
     var descriptor = getOwnPropertyDescriptor(global, name);
     if (descriptor.configurable) {
       delete global[name];

@@ -7,7 +7,6 @@
       getOwnPropertySymbols = Object.getOwnPropertySymbols, getPrototypeOf = Object.getPrototypeOf,
       getOwnPropertyDescriptor = Object.getOwnPropertyDescriptor, freeze = Object.freeze;
   var FP = getPrototypeOf(function () {}), call = FP.call, apply = FP.apply, callWith = call.bind(call);
-  var COMPILE_TIME = ['__FILE__', '__DIR__', '__LINE__'];
 
   // every object the global reaches, plus the prototypes only instances reach (iterators ...): all live as
   // long as the global, so the WeakSet of shared objects below never loses an entry, and concurrent runs
@@ -24,7 +23,6 @@
       seen.add(next);
       found.push(next);
       getOwnPropertyNames(next).forEach(function (key) {
-        if (next === global && COMPILE_TIME.indexOf(key) >= 0) { return; }
         var descriptor = getOwnPropertyDescriptor(next, key);
         pending.push(descriptor.value, descriptor.get, descriptor.set);
       });
@@ -72,7 +70,6 @@
   });
   reachable().forEach(function (object) {
     getOwnPropertyNames(object).forEach(function (key) {
-      if (object === global && COMPILE_TIME.indexOf(key) >= 0) { return; }
       var descriptor = getOwnPropertyDescriptor(object, key);
       if (typeof descriptor.set === 'function' && descriptor.configurable) {
         descriptor.set = refusingShared(descriptor.set, 'the ' + key + ' setter');

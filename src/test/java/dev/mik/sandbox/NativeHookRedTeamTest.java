@@ -1,11 +1,19 @@
 package dev.mik.sandbox;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.openjdk.nashorn.api.scripting.NashornScriptEngineFactory;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
+import javax.script.ScriptEngine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Third red team (2026-12-01), against natives that loop over elements and call each element's conversion hook: a
@@ -63,7 +71,7 @@ class NativeHookRedTeamTest {
     }
 
     /** A getter that answers a short string to the measuring pass and a long one after: join reads each once. */
-    @org.junit.jupiter.api.Test
+    @Test
     void joinReadsEachElementOnce() throws Exception {
         fixture.assertBounded("var big = 'x'.repeat(1000000), n = 2000, stack = [], a = [];\n"
                 + "for (var i = 0; i < n; i++) { stack.push(big); }\n"
@@ -71,5 +79,80 @@ class NativeHookRedTeamTest {
                 + "var pop = Array.prototype.pop.bind(stack);\n"
                 + "for (var i = 0; i < n; i++) { Object.defineProperty(a, i, { get: pop, enumerable: true }); }\n"
                 + "return a.join('').length;");
+    }
+
+    /**
+     * {@code JSON.stringify} writes a String object as its string, converting it after the measuring replacer saw
+     * it: it was counted as an empty object, so 200 objects of one 4 Mi string passed the 8 Mi cap (the run's
+     * allocation budget stopped it later, with more heap taken than the cap allows).
+     */
+    @Test
+    void stringifyMeasuresAStringObjectByItsString() {
+        ScriptFailure failure = assertThrows(ScriptFailure.class, () -> fixture.runBody(
+                "var big = 'x'.repeat(1 << 22), a = [];\n"
+                        + "for (var i = 0; i < 200; i++) { a.push(new String(big)); }\n"
+                        + "return JSON.stringify(a).length;"));
+        String cap = "JSON.stringify: the result would exceed " + BuiltinCaps.MAX_JSON_LENGTH;
+        assertTrue(failure.getDetail().contains(cap), failure.getDetail());
+    }
+
+    /** The plain engine, with the sandbox's language options: what the native {@code JSON.stringify} writes. */
+    private static final ScriptEngine PLAIN =
+            new NashornScriptEngineFactory().getScriptEngine("--language=es6", "-strict");
+
+    /**
+     * The sandbox's {@code JSON.stringify} writes what the native one writes, over a seeded corpus of values that
+     * mix primitives, wrapper objects (some with their own {@code toString} or {@code valueOf}), {@code toJSON},
+     * nested arrays and objects, with and without a replacer function and a gap.
+     */
+    @Test
+    void stringifyWritesWhatTheNativeWrites() throws Exception {
+        Random random = new Random(20261201);
+        String[] replacers = {"undefined", "function (k, v) { return typeof v === 'number' ? v + 1 : v; }",
+            "function (k, v) { return typeof v === 'string' ? new String(v + '!') : v; }",
+            "function (k, v) { return k === 'drop' ? undefined : v; }"};
+        String[] gaps = {"undefined", "2", "'--'"};
+        for (int i = 0; i < 300; i++) {
+            String call = "JSON.stringify(" + value(random, 3) + ", " + replacers[random.nextInt(replacers.length)]
+                    + ", " + gaps[random.nextInt(gaps.length)] + ")";
+            String expected = (String) PLAIN.eval("JSON.stringify([" + call + "])");
+            assertEquals(expected, fixture.runBody("return [" + call + "];").json(), call);
+        }
+    }
+
+    /** String literals, escapes and a control character among them. */
+    private static final List<String> TEXTS = List.of("''", "'a'", "'ab c'", "'\\u0001'", "'q\\\"'", "'\\n\\t'");
+
+    private static String value(Random random, int depth) {
+        int kind = random.nextInt(depth > 0 ? 14 : 10);
+        String text = TEXTS.get(random.nextInt(TEXTS.size()));
+        return switch (kind) {
+            case 0 -> Integer.toString(random.nextInt(2000) - 1000);
+            case 1 -> text;
+            case 2 -> random.nextBoolean() ? "true" : "null";
+            case 3 -> "new String(" + text + ")";
+            case 4 -> "new Number(" + random.nextInt(100) + ".5)";
+            case 5 -> "Object(false)";
+            case 6 -> "(function () { var s = new String('s'); Object.defineProperty(s, 'toString', { value: "
+                    + "function () { return " + text + "; } }); return s; })()";
+            case 7 -> "(function () { var n = new Number(1); Object.defineProperty(n, 'valueOf', { value: "
+                    + "function () { return 42; } }); return n; })()";
+            case 8 -> "{ toJSON: function () { return new String(" + text + "); } }";
+            case 9 -> "undefined";
+            case 10, 11 -> {
+                List<String> items = new ArrayList<>();
+                for (int n = random.nextInt(4); n > 0; n--) {
+                    items.add(value(random, depth - 1));
+                }
+                yield "[" + String.join(", ", items) + "]";
+            }
+            default -> {
+                List<String> members = new ArrayList<>();
+                for (int n = random.nextInt(4); n > 0; n--) {
+                    members.add((random.nextInt(5) == 0 ? "drop" : "k" + n) + ": " + value(random, depth - 1));
+                }
+                yield "{" + String.join(", ", members) + "}";
+            }
+        };
     }
 }

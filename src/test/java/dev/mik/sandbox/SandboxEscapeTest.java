@@ -67,6 +67,14 @@ class SandboxEscapeTest {
                 fails("this.engine", "return this.engine;", "TypeError"),
                 fails("context global", "return context.getAttribute('x');", "TypeError"),
                 fails("__noSuchProperty__", "return __noSuchProperty__('engine');", "ReferenceError"),
+                fails("__FILE__", "return __FILE__;", "ReferenceError"),
+                fails("__LINE__", "return __LINE__;", "ReferenceError"),
+                fails("__DIR__", "return __DIR__;", "ReferenceError"),
+                returns("the global reached through a native's undefined receiver has no compile-time slots",
+                        "var g = [1].map(Object.prototype.valueOf)[0];"
+                        + " return [g === [1].map(Object.prototype.valueOf)[0], typeof g.__FILE__,"
+                        + " Object.getOwnPropertyNames(g).filter(function (n) { return n.indexOf('__') === 0; })];",
+                        "[true,\"undefined\",[]]"),
                 fails("load", "return load('file:///etc/hostname');", "ReferenceError"),
                 fails("loadWithNewGlobal", "return loadWithNewGlobal({script: 'quit()', name: 'x'});",
                         "ReferenceError"),

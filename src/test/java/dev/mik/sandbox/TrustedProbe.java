@@ -20,12 +20,8 @@ final class TrustedProbe {
               getOwnPropertyDescriptor = Object.getOwnPropertyDescriptor, getPrototypeOf = Object.getPrototypeOf,
               isExtensible = Object.isExtensible, FP = getPrototypeOf(function () {}), call = FP.call,
               callWith = call.bind(call), applyWith = call.bind(FP.apply), classOf = Object.prototype.toString;
-          var COMPILE_TIME = ['__FILE__', '__DIR__', '__LINE__'];
           function isObject(v) { return v !== null && (typeof v === 'object' || typeof v === 'function'); }
-          function ownNames(o) {
-            var names = getOwnPropertyNames(o);
-            return o === global ? names.filter(function (n) { return COMPILE_TIME.indexOf(n) < 0; }) : names;
-          }
+          function ownNames(o) { return getOwnPropertyNames(o); }
           // fresh instances of every kind, for the prototypes that only instances reach
           var SAMPLES = [function () { return function () {}; }, function () { return arguments; },
             function () { return [][Symbol.iterator](); }, function () { return [].keys(); },

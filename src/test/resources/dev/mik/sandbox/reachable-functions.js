@@ -7,7 +7,6 @@
   var getOwnPropertyNames = Object.getOwnPropertyNames, getOwnPropertySymbols = Object.getOwnPropertySymbols,
       getOwnPropertyDescriptor = Object.getOwnPropertyDescriptor, getPrototypeOf = Object.getPrototypeOf;
   var FP = getPrototypeOf(function () {}), sourceOf = FP.call.bind(FP.toString);
-  var COMPILE_TIME = ['__FILE__', '__DIR__', '__LINE__'];
   var queue = [['', global], ['Object.prototype', Object.prototype], ['Function.prototype', FP],
     ['%IteratorPrototype%', getPrototypeOf(getPrototypeOf([][Symbol.iterator]()))],
     ['%ArrayIteratorPrototype%', getPrototypeOf([][Symbol.iterator]())],
@@ -34,7 +33,6 @@
       }
     }
     getOwnPropertyNames(value).forEach(function (key) {
-      if (value === global && COMPILE_TIME.indexOf(key) >= 0) { return; }
       var descriptor = getOwnPropertyDescriptor(value, key);
       queue.push([child(path, key), descriptor.value]);
       if (descriptor.get) { queue.push(['get ' + child(path, key), descriptor.get]); }
