@@ -21,7 +21,6 @@ import dev.mik.run.HandlerPool;
 import dev.mik.run.HandlerRequest;
 import dev.mik.run.HandlerRuns;
 import dev.mik.run.ModuleName;
-import dev.mik.run.RunResource;
 import dev.mik.sandbox.AbortReason;
 import dev.mik.sandbox.AllocationAccount;
 import dev.mik.sandbox.CompiledScript;
@@ -40,7 +39,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import jakarta.ws.rs.core.Response;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -55,7 +53,7 @@ import java.util.logging.Logger;
 /**
  * Runs workflow scripts: finds and compiles {@code <mik.scripts.dir>/<name>.js} ({@link ScriptRepository}), runs it
  * in the one hardened Nashorn global of {@link ScriptSandbox} with this request's input, limits and
- * {@code host.call} bridge, and turns what it returned into the HTTP response.
+ * {@code host.call} bridge, and answers what it returned as a handler-shaped response (the JAX-RS resource sends it).
  */
 @ApplicationScoped
 public class ScriptExecutor {
@@ -194,7 +192,16 @@ public class ScriptExecutor {
         return ModuleName.isValid(name) && repository.isCompiled(new ScriptName(name));
     }
 
-    public Response run(ScriptRequest request) {
+    /**
+     * Runs the script on {@code request}: its answer, or a {@code host.call}'s problem the script passed through as
+     * it was ({@link HostCallBridge.Failed}); every other failure is thrown as a {@link ProblemException}.
+     */
+    public HostCallBridge.Outcome run(ScriptRequest request) {
+        return run(request, (call, maxTimeoutMs) -> handlerRuns().execute(call, maxTimeoutMs));
+    }
+
+    /** {@link #run(ScriptRequest)} with its {@code host.call}s going to {@code handlers}. */
+    HostCallBridge.Outcome run(ScriptRequest request, HandlerCalls handlers) {
         CompiledScript script = repository.resolve(config.scriptsDir(), request.name(), config.scriptMaxSourceBytes());
         String what = "Script '" + request.name().value() + "'";
         pressure.admit(what);
@@ -210,11 +217,10 @@ public class ScriptExecutor {
         try {
             String name = request.name().value();
             ScriptConsole console = (level, message) -> log(name, request.origin().requestId(), level, message);
-            Response response = execute(script, request, what,
-                    (call, maxTimeoutMs) -> handlerRuns().execute(call, maxTimeoutMs),
-                    config.scriptTimeoutMs(), console);
-            status = response.getStatus();
-            return response;
+            HostCallBridge.Outcome answer = execute(script, request, what, handlers, config.scriptTimeoutMs(),
+                    console);
+            status = answer.status();
+            return answer;
         } catch (ProblemException problem) {
             status = problem.type().status();
             metrics.failed(Metrics.Kind.SCRIPT, request.name().value(), problem.type().code(), problem.detail());
@@ -250,7 +256,7 @@ public class ScriptExecutor {
      * Runs {@code request} as a rehearsal, and answers it: as {@link #run} would, but counted nowhere, logging nothing,
      * its {@code host.call}s rehearsals too, and never longer than {@value HandlerPool#REHEARSAL_TIMEOUT_MS} ms.
      */
-    public Response rehearse(ScriptRequest request) {
+    public HostCallBridge.Outcome rehearse(ScriptRequest request) {
         CompiledScript script = repository.resolve(config.scriptsDir(), request.name(), config.scriptMaxSourceBytes());
         return execute(script, request, "Script '" + request.name().value() + "' (rehearsal)",
                 (call, maxTimeoutMs) -> handlerRuns().rehearse(call, maxTimeoutMs),
@@ -264,8 +270,8 @@ public class ScriptExecutor {
      * @param what     the run as the pool's refusal names it, e.g. {@code Script 'checkout'}
      * @param handlers where its {@code host.call}s go
      */
-    private Response execute(CompiledScript script, ScriptRequest request, String what, HandlerCalls handlers,
-            long timeoutMs, ScriptConsole console) {
+    private HostCallBridge.Outcome execute(CompiledScript script, ScriptRequest request, String what,
+            HandlerCalls handlers, long timeoutMs, ScriptConsole console) {
         try {
             // measured in Java before the sandbox builds it; its heap is held from the pool until the run ends
             ScriptInput input = ScriptInput.of(request.body(), config.scriptInputMaxNodes());
@@ -280,7 +286,7 @@ public class ScriptExecutor {
     }
 
     /** @param reservation the run's bytes from the memory pool, grown as the script allocates */
-    private Response runInSandbox(CompiledScript script, ScriptRequest request, String inputText,
+    private HostCallBridge.Outcome runInSandbox(CompiledScript script, ScriptRequest request, String inputText,
             MemoryPool.Reservation reservation, HandlerCalls handlers, long timeoutMs, ScriptConsole console) {
         ScriptLimits limits = new ScriptLimits(timeoutMs, config.scriptMemoryMaxBytes(), config.scriptMaxCalls());
         HostCallBridge bridge = new HostCallBridge(handlers, problems, request.origin(),
@@ -301,12 +307,12 @@ public class ScriptExecutor {
             throw aborted(name, e, limits);
         }
         if (result.isPassthrough()) {
-            return passthrough(bridge.outcome(result.passthroughCall()));
+            return bridge.outcome(result.passthroughCall());
         }
         if (result.isEditedCall()) {
-            return RunResource.toHttp(ScriptResponses.editedCall(name, result.json()));
+            return new HostCallBridge.Answered(ScriptResponses.editedCall(name, result.json()));
         }
-        return RunResource.toHttp(ScriptResponses.value(name, result.json()));
+        return new HostCallBridge.Answered(ScriptResponses.value(name, result.json()));
     }
 
     private ProblemException aborted(String name, ScriptAbortedException e, ScriptLimits limits) {
@@ -339,13 +345,6 @@ public class ScriptExecutor {
         LOG.warning(() -> "Script " + name + " ran the heap out of memory; the run was ended at its boundary.");
         return new ProblemException(ProblemType.SCRIPT_LIMIT, "Script '" + name + "' needed more memory than the "
                 + "server had free.", null, Map.of("script", name, "limit", AbortReason.ALLOCATION.name()));
-    }
-
-    private Response passthrough(HostCallBridge.Outcome outcome) {
-        if (outcome instanceof HostCallBridge.Failed failed) {
-            return problems.render(failed.problem());
-        }
-        return RunResource.toHttp(((HostCallBridge.Answered) outcome).response());
     }
 
     private static void log(String script, String requestId, String level, String message) {

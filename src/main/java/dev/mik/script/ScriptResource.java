@@ -7,6 +7,8 @@ import dev.mik.lifecycle.Drain;
 import dev.mik.lifecycle.RunAdmission;
 import dev.mik.observability.Span;
 import dev.mik.observability.Tracing;
+import dev.mik.problem.ProblemResponses;
+import dev.mik.run.RunResource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Path;
@@ -24,6 +26,9 @@ public class ScriptResource extends AnyMethodResource {
 
     @Inject
     Drain drain;
+
+    @Inject
+    ProblemResponses problems;
 
     @Override
     protected Response handle(Call call) {
@@ -44,9 +49,12 @@ public class ScriptResource extends AnyMethodResource {
                     call.serverInfo(), correlation.requestId(), span.context());
             ScriptRequest request = new ScriptRequest(name, call.method(), path == null || path.isEmpty() ? "/" : path,
                     query, HttpRequests.headers(call.headers()), bytes, origin);
-            Response response = correlation.rehearsal() ? executor.rehearse(request) : executor.run(request);
-            span.status(response.getStatus());
-            return response;
+            HostCallBridge.Outcome answer = correlation.rehearsal() ? executor.rehearse(request)
+                    : executor.run(request);
+            span.status(answer.status());
+            // a call's problem the script passed through is answered as that call's problem, as /run would
+            return answer instanceof HostCallBridge.Failed failed ? problems.render(failed.problem())
+                    : RunResource.toHttp(((HostCallBridge.Answered) answer).response());
         }
     }
 }
