@@ -2,6 +2,8 @@ package dev.mik.run;
 
 import dev.mik.http.ServerInfo;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -20,6 +22,6 @@ public record HandlerRequest(ModuleName module, String method, String pathInfo, 
                              ServerInfo server, String requestId, String traceparent) {
 
     public HandlerRequest {
-        headers = Map.copyOf(headers);
+        headers = Collections.unmodifiableMap(new LinkedHashMap<>(headers)); // in the order received
     }
 }

@@ -1,5 +1,7 @@
 package dev.mik.wasm;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -9,7 +11,7 @@ import java.util.Map;
  */
 public record WagiInput(Map<String, String> environment, List<String> arguments, byte[] stdin) {
     public WagiInput {
-        environment = Map.copyOf(environment);
+        environment = Collections.unmodifiableMap(new LinkedHashMap<>(environment)); // the guest's environ order
         arguments = List.copyOf(arguments);
     }
 }

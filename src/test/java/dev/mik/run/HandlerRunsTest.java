@@ -9,15 +9,20 @@ import dev.mik.problem.ProblemType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -40,7 +45,7 @@ class HandlerRunsTest {
     private ConcurrencyGate gate;
 
     private HandlerRuns runs(Map<String, String> settings) throws Exception {
-        for (String fixture : List.of("hello2", "loop", "hog", "slow", "baddata")) {
+        for (String fixture : List.of("hello2", "loop", "hog", "slow", "baddata", "env")) {
             Path source = HandlerFixtures.FIXTURES.resolve(fixture + ".wasm");
             Files.copy(source, handlers.resolve(fixture + ".wasm"), StandardCopyOption.REPLACE_EXISTING);
         }
@@ -80,6 +85,29 @@ class HandlerRunsTest {
         assertTrue(open.retryAfterSeconds() > 0, "a Retry-After");
         assertEquals(200, runs.execute(HandlerFixtures.get("hello2", ""), Long.MAX_VALUE).status(),
                 "another module's circuit is its own");
+    }
+
+    /** The guest's environ lists the request's headers in the order they came, the same in every server start. */
+    @Test
+    void theGuestSeesTheRequestsHeadersInTheOrderTheyCame() throws Exception {
+        HandlerRuns runs = runs(Map.of());
+        List<String> sent = new ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+            sent.add("X-Order-" + (char) ('P' - i));
+        }
+        Map<String, String> headers = new LinkedHashMap<>();
+        sent.forEach(name -> headers.put(name, "v"));
+        HandlerRequest plain = HandlerFixtures.get("env", "");
+        HandlerRequest request = new HandlerRequest(plain.module(), "GET", "", "", "", headers, new byte[0],
+                plain.scriptName(), plain.fullUrl(), plain.server(), plain.requestId(), plain.traceparent());
+        String body = new String(runs.execute(request, Long.MAX_VALUE).body(), StandardCharsets.UTF_8);
+
+        List<String> seen = new ArrayList<>();
+        Matcher names = Pattern.compile("\"HTTP_(X_ORDER_[A-Z])\"").matcher(body);
+        while (names.find()) {
+            seen.add(names.group(1));
+        }
+        assertEquals(sent.stream().map(name -> name.toUpperCase(Locale.ROOT).replace('-', '_')).toList(), seen, body);
     }
 
     @Test
