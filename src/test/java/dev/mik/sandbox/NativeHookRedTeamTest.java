@@ -47,7 +47,9 @@ class NativeHookRedTeamTest {
             "a.sort().length",
             "a.map(isNaN).length",
             "a.filter(isFinite).length",
-            "a.map(Math.abs).length");
+            "a.map(Math.abs).length",
+            "JSON.stringify(a).length",
+            "JSON.stringify(a.map(function (e) { return { e: e }; }), null, 2).length");
 
     static List<String[]> cases() {
         List<String[]> cases = new ArrayList<>();
