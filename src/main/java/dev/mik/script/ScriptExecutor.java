@@ -7,29 +7,15 @@ import dev.mik.files.NamedFiles;
 import dev.mik.lifecycle.MikScheduler;
 import dev.mik.memory.HeapPressure;
 import dev.mik.memory.MemoryBudget;
-import dev.mik.memory.MemoryPool;
-import dev.mik.observability.LogText;
 import dev.mik.observability.Metrics;
 import dev.mik.observability.TraceContext;
 import dev.mik.problem.ProblemException;
 import dev.mik.problem.ProblemResponses;
-import dev.mik.problem.ProblemType;
 import dev.mik.run.BoundedExecutor;
-import dev.mik.run.ConcurrencyLimit;
-import dev.mik.run.HandlerCalls;
 import dev.mik.run.HandlerPool;
 import dev.mik.run.HandlerRequest;
 import dev.mik.run.HandlerRuns;
 import dev.mik.run.ModuleName;
-import dev.mik.sandbox.AbortReason;
-import dev.mik.sandbox.AllocationAccount;
-import dev.mik.sandbox.CompiledScript;
-import dev.mik.sandbox.ScriptAbortedException;
-import dev.mik.sandbox.ScriptConsole;
-import dev.mik.sandbox.ScriptFailure;
-import dev.mik.sandbox.ScriptInputException;
-import dev.mik.sandbox.ScriptLimits;
-import dev.mik.sandbox.ScriptResult;
 import dev.mik.sandbox.ScriptSandbox;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -51,9 +37,10 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Runs workflow scripts: finds and compiles {@code <mik.scripts.dir>/<name>.js} ({@link ScriptRepository}), runs it
- * in the one hardened Nashorn global of {@link ScriptSandbox} with this request's input, limits and
- * {@code host.call} bridge, and answers what it returned as a handler-shaped response (the JAX-RS resource sends it).
+ * The script feature's container bean: builds the one {@link ScriptSandbox} and the script catalog
+ * ({@link ScriptRepository}: {@code <mik.scripts.dir>/<name>.js}, compiled once per file version) when the application
+ * starts, lists and warms the scripts, and hands each run to {@link ScriptRuns}, the plain control, with its
+ * {@code host.call}s going to the {@link HandlerPool}'s runs. The JAX-RS resource sends what a run answers.
  */
 @ApplicationScoped
 public class ScriptExecutor {
@@ -85,12 +72,10 @@ public class ScriptExecutor {
     @Resource
     ManagedExecutorService executor;
 
-    /** Reserved beside the input before a script starts; the run then grows it in steps as it allocates. */
-    static final long FIRST_RESERVATION = 1L << 20;
-
     private ScriptSandbox sandbox;
     private ScriptRepository repository;
-    private final ConcurrencyLimit running = new ConcurrencyLimit();
+    /** The script runs themselves: plain Java, wired here. */
+    ScriptRuns scriptRuns;
     private final FileDigests digests = new FileDigests();
     /** Where {@code host.call}s run, asked of the pool once: a direct call, not an EJB call per handler run. */
     private volatile HandlerRuns handlerRuns;
@@ -99,7 +84,8 @@ public class ScriptExecutor {
     void start() {
         sandbox = new ScriptSandbox(scheduling.executor());
         repository = new ScriptRepository(sandbox, new BoundedExecutor(executor, 1), this::moduleExists);
-        metrics.gauge("mik_scripts_in_flight", running::inFlight);
+        scriptRuns = new ScriptRuns(config, sandbox, repository, memory, pressure, metrics, problems);
+        metrics.gauge("mik_scripts_in_flight", scriptRuns::inFlight);
         metrics.dropSeriesUnless(Metrics.Kind.SCRIPT,
                 script -> ModuleName.isDeployedIn(config.scriptsDir(), script, ".js"));
         pressure.addShedder(this::shedHeaviestScripts);
@@ -197,38 +183,7 @@ public class ScriptExecutor {
      * it was ({@link HostCallBridge.Failed}); every other failure is thrown as a {@link ProblemException}.
      */
     public HostCallBridge.Outcome run(ScriptRequest request) {
-        return run(request, (call, maxTimeoutMs) -> handlerRuns().execute(call, maxTimeoutMs));
-    }
-
-    /** {@link #run(ScriptRequest)} with its {@code host.call}s going to {@code handlers}. */
-    HostCallBridge.Outcome run(ScriptRequest request, HandlerCalls handlers) {
-        CompiledScript script = repository.resolve(config.scriptsDir(), request.name(), config.scriptMaxSourceBytes());
-        String what = "Script '" + request.name().value() + "'";
-        pressure.admit(what);
-        int max = config.scriptConcurrencyMax();
-        if (!running.tryEnter(max)) {
-            metrics.refused("scripts");
-            throw new ProblemException(ProblemType.OVERLOADED, "The server is running " + max
-                    + " scripts already (mik.script.concurrency.max).", ConcurrencyLimit.RETRY_AFTER_SECONDS,
-                    Map.of("reason", "scripts"));
-        }
-        long started = System.nanoTime();
-        int status = ProblemType.INTERNAL.status();
-        try {
-            String name = request.name().value();
-            ScriptConsole console = (level, message) -> log(name, request.origin().requestId(), level, message);
-            HostCallBridge.Outcome answer = execute(script, request, what, handlers, config.scriptTimeoutMs(),
-                    console);
-            status = answer.status();
-            return answer;
-        } catch (ProblemException problem) {
-            status = problem.type().status();
-            metrics.failed(Metrics.Kind.SCRIPT, request.name().value(), problem.type().code(), problem.detail());
-            throw problem;
-        } finally {
-            running.leave();
-            metrics.record(Metrics.Kind.SCRIPT, request.name().value(), status, System.nanoTime() - started);
-        }
+        return scriptRuns.run(request, (call, maxTimeoutMs) -> handlerRuns().execute(call, maxTimeoutMs));
     }
 
     /**
@@ -257,103 +212,6 @@ public class ScriptExecutor {
      * its {@code host.call}s rehearsals too, and never longer than {@value HandlerPool#REHEARSAL_TIMEOUT_MS} ms.
      */
     public HostCallBridge.Outcome rehearse(ScriptRequest request) {
-        CompiledScript script = repository.resolve(config.scriptsDir(), request.name(), config.scriptMaxSourceBytes());
-        return execute(script, request, "Script '" + request.name().value() + "' (rehearsal)",
-                (call, maxTimeoutMs) -> handlerRuns().rehearse(call, maxTimeoutMs),
-                Math.min(config.scriptTimeoutMs(), HandlerPool.REHEARSAL_TIMEOUT_MS), (level, message) -> { });
-    }
-
-    /**
-     * Measures the input, holds its heap from the memory pool for the run, and runs the script; an
-     * {@code OutOfMemoryError} ends at this boundary as a 500 {@code script-limit}, for requests and rehearsals alike.
-     *
-     * @param what     the run as the pool's refusal names it, e.g. {@code Script 'checkout'}
-     * @param handlers where its {@code host.call}s go
-     */
-    private HostCallBridge.Outcome execute(CompiledScript script, ScriptRequest request, String what,
-            HandlerCalls handlers, long timeoutMs, ScriptConsole console) {
-        try {
-            // measured in Java before the sandbox builds it; its heap is held from the pool until the run ends
-            ScriptInput input = ScriptInput.of(request.body(), config.scriptInputMaxNodes());
-            try (MemoryPool.Reservation held = memory.admit(input.estimatedHeapBytes() + FIRST_RESERVATION,
-                    what + " with its input")) {
-                return runInSandbox(script, request, input.text(), held, handlers, timeoutMs, console);
-            }
-        } catch (OutOfMemoryError e) {
-            // the run's own allocations are gone with its frames; answer for it and keep serving
-            throw outOfMemory(request.name().value());
-        }
-    }
-
-    /** @param reservation the run's bytes from the memory pool, grown as the script allocates */
-    private HostCallBridge.Outcome runInSandbox(CompiledScript script, ScriptRequest request, String inputText,
-            MemoryPool.Reservation reservation, HandlerCalls handlers, long timeoutMs, ScriptConsole console) {
-        ScriptLimits limits = new ScriptLimits(timeoutMs, config.scriptMemoryMaxBytes(), config.scriptMaxCalls());
-        HostCallBridge bridge = new HostCallBridge(handlers, problems, request.origin(),
-                System.nanoTime() + timeoutMs * 1_000_000);
-        String name = request.name().value();
-        ScriptResult result;
-        try {
-            long base = reservation.held();
-            AllocationAccount account = bytes -> reservation.held() >= base + bytes || reservation.resize(base + bytes);
-            result = sandbox.run(script, inputText, request.json(), bridge, console, limits, account);
-        } catch (ScriptInputException e) {
-            throw new ProblemException(ProblemType.INVALID_INPUT, "The request body is not valid JSON: "
-                    + e.getMessage());
-        } catch (ScriptFailure e) {
-            throw new ProblemException(ProblemType.SCRIPT_ERROR, "Script '" + name + "' failed at line " + e.getLine()
-                    + ": " + e.getDetail(), null, Map.of("script", name, "line", e.getLine()));
-        } catch (ScriptAbortedException e) {
-            throw aborted(name, e, limits);
-        }
-        if (result.isPassthrough()) {
-            return bridge.outcome(result.passthroughCall());
-        }
-        if (result.isEditedCall()) {
-            return new HostCallBridge.Answered(ScriptResponses.editedCall(name, result.json()));
-        }
-        return new HostCallBridge.Answered(ScriptResponses.value(name, result.json()));
-    }
-
-    private ProblemException aborted(String name, ScriptAbortedException e, ScriptLimits limits) {
-        String reason = e.getReason().name();
-        if (e.getReason() == AbortReason.MEMORY) {
-            return new ProblemException(ProblemType.OVERLOADED, "Script '" + name + "' was stopped: the server's memory"
-                    + " pool (" + memory.pool().capacity() + " bytes, " + MikConfig.MEMORY_POOL_PERCENT
-                    + ") could not cover what it allocates while other runs hold the rest.", 1,
-                    Map.of("script", name, "limit", reason, "reason", "memory"));
-        }
-        if (e.getReason() == AbortReason.TIMEOUT) {
-            return new ProblemException(ProblemType.TIMEOUT, "Script '" + name + "' did not finish within "
-                    + limits.timeoutMs() + " ms (mik.script.timeout-ms).", null,
-                    Map.of("script", name, "limit", reason, "timeoutMs", limits.timeoutMs()));
-        }
-        String detail = switch (e.getReason()) {
-            case MAX_CALLS -> "made more than " + limits.maxCalls() + " host.call calls (mik.script.max-calls)";
-            case ALLOCATION -> "allocated more than " + limits.maxAllocatedBytes()
-                    + " bytes (mik.script.memory-max-bytes)";
-            case STACK -> "recursed too deeply (call stack exhausted)";
-            case CPU -> "used more CPU time than allowed";
-            case MEMORY -> "could not be given more memory";
-            case TIMEOUT -> "timed out";
-        };
-        return new ProblemException(ProblemType.SCRIPT_LIMIT, "Script '" + name + "' " + detail + ".", null,
-                Map.of("script", name, "limit", reason));
-    }
-
-    private static ProblemException outOfMemory(String name) {
-        LOG.warning(() -> "Script " + name + " ran the heap out of memory; the run was ended at its boundary.");
-        return new ProblemException(ProblemType.SCRIPT_LIMIT, "Script '" + name + "' needed more memory than the "
-                + "server had free.", null, Map.of("script", name, "limit", AbortReason.ALLOCATION.name()));
-    }
-
-    private static void log(String script, String requestId, String level, String message) {
-        String text = LogText.escape(message);
-        Level julLevel = switch (level) {
-            case "warn" -> Level.WARNING;
-            case "error" -> Level.SEVERE;
-            default -> Level.INFO;
-        };
-        LOG.log(julLevel, () -> "Script " + script + " [request " + requestId + "]: " + text);
+        return scriptRuns.rehearse(request, (call, maxTimeoutMs) -> handlerRuns().rehearse(call, maxTimeoutMs));
     }
 }

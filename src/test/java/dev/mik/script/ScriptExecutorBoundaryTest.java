@@ -118,7 +118,7 @@ class ScriptExecutorBoundaryTest {
         byte[] body = bytes("[" + "{},".repeat(99) + "{}]");
         assertSaw(100, body);
 
-        assertEquals(List.of(ScriptInput.of(body, MAX_NODES).estimatedHeapBytes() + ScriptExecutor.FIRST_RESERVATION),
+        assertEquals(List.of(ScriptInput.of(body, MAX_NODES).estimatedHeapBytes() + ScriptRuns.FIRST_RESERVATION),
                 memory.admitted);
         assertEquals(0, memory.pool().reserved(), "everything given back");
         assertSaw(-1, new byte[0]);
@@ -168,7 +168,7 @@ class ScriptExecutorBoundaryTest {
 
     private HostCallBridge.Outcome runScript(String name, String source) throws Exception {
         Files.writeString(scripts.resolve(name + ".js"), source);
-        return executor.run(request(name, bytes("{}")), handlers);
+        return executor.scriptRuns.run(request(name, bytes("{}")), handlers);
     }
 
     private ProblemException refusedRun(String name, String source) {
@@ -285,8 +285,8 @@ class ScriptExecutorBoundaryTest {
                 + " return 1; }");
         ExecutorService other = Executors.newSingleThreadExecutor();
         try {
-            Future<HostCallBridge.Outcome> first = other.submit(() -> executor.run(request("held", bytes("{}")),
-                    handlers));
+            Future<HostCallBridge.Outcome> first = other.submit(() -> executor.scriptRuns.run(request("held",
+                    bytes("{}")), handlers));
             assertTrue(inside.await(10, TimeUnit.SECONDS), "the first run reached its host.call");
             ProblemException refused = refusedRun("second", "export default function () { return 2; }");
             assertEquals(ProblemType.OVERLOADED, refused.type());
