@@ -164,6 +164,12 @@ public final class FileVersions<T> {
                 if (slots.get(name) != slot) {
                     continue; // forgotten while this request waited: the name has a new lock
                 }
+                // stat again under the lock: a request that waited must not load a version an edit replaced meanwhile
+                stamp = FileStamp.of(file);
+                if (stamp == null) {
+                    forget(name, slot);
+                    return null;
+                }
                 Known<T> known = slot.known;
                 answer = known == null ? null : known.answer(stamp);
                 return answer != null ? answer : load(name, slot, file, stamp, loader);
@@ -233,11 +239,11 @@ public final class FileVersions<T> {
             Known<T> next = remember ? new Known<>(keptStamp, kept, stamp, (RuntimeException) cause, null)
                     : new Known<>(keptStamp, kept, known.failed(), known.failure(), null);
             slot.known = next;
-            if (next.isEmpty()) {
-                slots.remove(name, slot);
-            }
             if (meanwhile) {
                 listener.retired(name, known.value(), cause);
+            }
+            if (next.isEmpty()) {
+                slots.remove(name, slot);
             }
         }
     }
@@ -285,14 +291,19 @@ public final class FileVersions<T> {
             if (slots.get(name) != slot || FileStamp.of(file) != null) {
                 return false; // forgotten already, or the file is back
             }
-            slots.remove(name, slot);
-            Known<T> known = slot.known;
-            slot.known = null;
-            if (known == null || known.value() == null) {
-                return false;
-            }
-            listener.retired(name, known.value(), null);
-            return true;
+            return forget(name, slot);
         }
+    }
+
+    /** Forgets {@code name}; the caller holds the slot's monitor. Answers whether a loaded version went. */
+    private boolean forget(String name, Slot<T> slot) {
+        Known<T> known = slot.known;
+        slot.known = null;
+        boolean held = known != null && known.value() != null;
+        if (held) {
+            listener.retired(name, known.value(), null);
+        }
+        slots.remove(name, slot); // last: until then, the name's next load waits for this lock
+        return held;
     }
 }
