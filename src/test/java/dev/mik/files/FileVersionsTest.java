@@ -81,7 +81,7 @@ class FileVersionsTest {
 
     private final FileVersions<String> versions = new FileVersions<>(".v", Broken.class::isInstance, listener);
 
-    private static final AtomicLong NEXT_MTIME = new AtomicLong(1_000_000);
+    private static final AtomicLong NEXT_VERSION = new AtomicLong(1_000_000);
 
     /**
      * Puts {@code content} in place at once, with a modification time no other version has: every version of the
@@ -89,9 +89,10 @@ class FileVersionsTest {
      */
     private void write(String name, String content) {
         try {
-            Path staging = dir.resolve("." + name + "." + System.nanoTime() + "." + Thread.currentThread().getId());
+            long version = NEXT_VERSION.getAndIncrement();
+            Path staging = dir.resolve("." + name + "." + version);
             Files.writeString(staging, content);
-            Files.setLastModifiedTime(staging, FileTime.fromMillis(NEXT_MTIME.getAndIncrement() * 1000));
+            Files.setLastModifiedTime(staging, FileTime.fromMillis(version * 1000));
             Files.move(staging, dir.resolve(name + ".v"), StandardCopyOption.REPLACE_EXISTING,
                     StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
