@@ -1,5 +1,6 @@
 /**
- * Files of the handlers and scripts directories: one stat says whether a file changed ({@code FileStamp}),
- * listings by suffix, and the SHA-256 digests discovery shows.
+ * Files of the handlers and scripts directories: one stat says whether a file changed ({@code FileStamp}), the
+ * loaded version of each file that modules and scripts share ({@code FileVersions}), listings by suffix, and the
+ * SHA-256 digests discovery shows.
  */
 package dev.mik.files;

@@ -62,8 +62,8 @@ public class HandlerPool {
 
     private static final Logger LOG = Logger.getLogger(HandlerPool.class.getName());
 
-    /** How often deleted modules are looked for. */
-    static final long SWEEP_SECONDS = 30;
+    /** How often deleted modules, and deleted scripts ({@code ScriptExecutor}), are looked for. */
+    public static final long SWEEP_SECONDS = 30;
     /** How long an idle thread that makes instances ahead waits for the next before it ends. */
     static final long PREPARE_THREAD_IDLE_SECONDS = 60;
     /** How often modules are checked for ready instances idle longer than {@code mik.pool.idle-release-ms}. */

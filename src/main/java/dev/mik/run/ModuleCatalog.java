@@ -2,6 +2,7 @@ package dev.mik.run;
 
 import dev.mik.config.MikConfig;
 import dev.mik.files.FileStamp;
+import dev.mik.files.FileVersions;
 import dev.mik.problem.ProblemException;
 import dev.mik.problem.ProblemType;
 import dev.mik.wasm.CodeCache;
@@ -42,14 +43,10 @@ public final class ModuleCatalog {
 
     private static final Logger LOG = Logger.getLogger(ModuleCatalog.class.getName());
 
-    private final Map<String, ModuleVersion> current = new ConcurrentHashMap<>();
+    private final FileVersions<ModuleVersion> versions =
+            new FileVersions<>(".wasm", ModuleCatalog::lasts, new Installs());
     private final Map<String, CompiledModule> byHash = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<CompiledModule>> compiling = new ConcurrentHashMap<>();
-    /** A changed file whose new version is being compiled while the previous version keeps serving. */
-    private final Map<String, FileStamp> changing = new ConcurrentHashMap<>();
-    private final Map<String, Object> loadLocks = new ConcurrentHashMap<>();
-    /** A file that failed to load, remembered until it changes, so it is not re-read on every request. */
-    private final Map<String, Failure> failures = new ConcurrentHashMap<>();
 
     private final HandlerMemory memory;
     private final Executor compiler;
@@ -57,9 +54,6 @@ public final class ModuleCatalog {
     private final Consumer<ModuleVersion> compiledVersions;
     private final CodeCache codeCache;
     private final ModuleProbe probe;
-
-    private record Failure(FileStamp stamp, ProblemException problem) {
-    }
 
     private static final String REASON = "reason";
     private static final String MEMORY_REASON = "memory";
@@ -116,8 +110,8 @@ public final class ModuleCatalog {
     }
 
     private String currentHash(ModuleName name) {
-        ModuleVersion version = current.get(name.value());
-        return version == null ? null : version.compiled().sha256();
+        FileVersions.State<ModuleVersion> state = versions.state(name.value());
+        return state == null || state.loaded() == null ? null : state.loaded().compiled().sha256();
     }
 
     /**
@@ -129,15 +123,21 @@ public final class ModuleCatalog {
 
     /** The {@link Status} of module {@code name}. */
     public Status status(ModuleName name) {
-        Failure failure = failures.get(name.value());
-        return new Status(current.get(name.value()), isCompiled(name),
-                failure == null ? null : failure.problem().detail());
+        FileVersions.State<ModuleVersion> state = versions.state(name.value());
+        if (state == null) {
+            return new Status(null, false, null);
+        }
+        return new Status(state.loaded(), isCompiled(state), state.failure() == null ? null
+                : state.failure().getMessage());
     }
 
     /** Whether module {@code name} is loaded and runs compiled code. */
     public boolean isCompiled(ModuleName name) {
-        ModuleVersion version = current.get(name.value());
-        return version != null && version.compiled().compiled() && !changing.containsKey(name.value());
+        return isCompiled(versions.state(name.value()));
+    }
+
+    private static boolean isCompiled(FileVersions.State<ModuleVersion> state) {
+        return state != null && state.loaded() != null && state.loaded().compiled().compiled() && !state.loading();
     }
 
     private static ModuleVersion requireFits(ModuleVersion version, long memoryMaxBytes) {
@@ -156,119 +156,86 @@ public final class ModuleCatalog {
     }
 
     private ModuleVersion load(Path dir, ModuleName name, long maxModuleBytes) {
-        Path file = dir.resolve(name.fileName());
-        FileStamp stamp = FileStamp.of(file);
-        if (stamp == null) {
-            forget(name);
+        ModuleVersion version = versions.current(dir, name.value(),
+                (file, stamp, previous) -> load(file, name, stamp, previous, maxModuleBytes));
+        if (version == null) {
             throw new ProblemException(ProblemType.MODULE_NOT_FOUND,
                     "No module '" + name + "' in the handlers directory.");
         }
-        ModuleVersion known = current.get(name.value());
-        if (known != null && (known.stamp().equals(stamp) || stamp.equals(changing.get(name.value())))) {
-            return known;
-        }
-        synchronized (lockOf(name)) {
-            known = current.get(name.value());
-            if (known != null && (known.stamp().equals(stamp) || stamp.equals(changing.get(name.value())))) {
-                return known;
-            }
-            Failure failed = failures.get(name.value());
-            if (failed != null && failed.stamp().equals(stamp)) {
-                throw failed.problem();
-            }
-            CompiledModule module;
-            WagiRoutes routes;
-            try {
-                module = read(file, name, stamp, maxModuleBytes);
-                routes = probe.probe(name, module);
-            } catch (ProblemException problem) {
-                if (problem.type() == ProblemType.MODULE_INVALID
-                        && !MEMORY_REASON.equals(problem.extensions().get(REASON))) {
-                    failures.put(name.value(), new Failure(stamp, problem));
-                    LOG.warning(() -> "Module " + name + " cannot be served until its file changes: "
-                            + problem.getMessage());
-                }
-                throw problem;
-            }
-            failures.remove(name.value());
-            if (module.compiled()) {
-                changing.remove(name.value());
-                return install(name, stamp, module, routes);
-            }
-            CompletableFuture<CompiledModule> job = compileInBackground(name, module);
-            ModuleVersion serving;
-            if (known != null) {
-                changing.put(name.value(), stamp); // the previous version serves until the new one is compiled
-                serving = known;
-            } else {
-                serving = install(name, stamp, module, routes);
-            }
-            job.whenComplete((compiled, failure) -> promote(name, stamp, routes, compiled, failure));
-            if (job.isDone()) { // compiled on this thread, or found finished
-                ModuleVersion latest = current.get(name.value());
-                if (latest != null && latest.stamp().equals(stamp)) {
-                    return latest;
-                }
-                Failure failure = failures.get(name.value());
-                if (failure != null && failure.stamp().equals(stamp)) {
-                    throw failure.problem();
-                }
-            }
-            return serving;
-        }
+        return version;
     }
 
-    private Object lockOf(ModuleName name) {
-        return loadLocks.computeIfAbsent(name.value(), key -> new Object());
-    }
-
-    /** Makes {@code module} the version that serves {@code name}; caller holds the name's lock. */
-    private ModuleVersion install(ModuleName name, FileStamp stamp, CompiledModule module, WagiRoutes routes) {
-        ModuleVersion loaded = new ModuleVersion(name, stamp, module, routes, memory);
-        ModuleVersion replaced = current.put(name.value(), loaded);
-        String how = module.compiled() ? "compiled" : "on the interpreter until its compilation is done";
-        if (replaced != null) {
-            replaced.retire();
-            dropUnused(replaced.compiled().sha256());
-            if (!replaced.compiled().sha256().equals(module.sha256())) {
-                LOG.info(() -> "Module " + name + " changed on disk; new requests run version "
-                        + module.sha256().substring(0, 12) + " " + how + ".");
+    /**
+     * Reads and probes file version {@code stamp} of {@code name} (milliseconds), then compiles it in the background
+     * while the interpreter runs it, or while {@code previous} serves, unless this content was compiled before.
+     */
+    private FileVersions.Load<ModuleVersion> load(Path file, ModuleName name, FileStamp stamp, ModuleVersion previous,
+                                                  long maxModuleBytes) {
+        CompiledModule module;
+        WagiRoutes routes;
+        try {
+            module = read(file, name, stamp, maxModuleBytes);
+            routes = probe.probe(name, module);
+        } catch (ProblemException problem) {
+            if (lasts(problem)) {
+                LOG.warning(() -> "Module " + name + " cannot be served until its file changes: "
+                        + problem.getMessage());
             }
-        } else {
-            LOG.info(() -> "Module " + name + " loaded (" + stamp.size() + " bytes, sha256 "
-                    + module.sha256().substring(0, 12) + "), " + how + ".");
+            throw problem;
         }
         if (module.compiled()) {
-            compiledVersions.accept(loaded);
+            return FileVersions.Load.done(new ModuleVersion(name, stamp, module, routes, memory));
         }
-        return loaded;
-    }
-
-    /** The compilation of {@code name}'s file version {@code stamp} ended: its compiled version takes over. */
-    private void promote(ModuleName name, FileStamp stamp, WagiRoutes routes, CompiledModule compiled,
-                         Throwable failure) {
-        synchronized (lockOf(name)) {
-            ModuleVersion serving = current.get(name.value());
-            boolean changed = stamp.equals(changing.get(name.value()));
-            boolean interpreted = serving != null && serving.stamp().equals(stamp) && !serving.compiled().compiled();
-            if (!changed && !interpreted) {
-                return; // the file changed again, or went away, meanwhile
-            }
-            changing.remove(name.value());
+        CompletableFuture<ModuleVersion> compiled = compileInBackground(name, module).handle((done, failure) -> {
             if (failure == null) {
-                install(name, stamp, compiled, routes);
-                return;
+                return new ModuleVersion(name, stamp, done, routes, memory);
             }
             ProblemException problem = failure instanceof ProblemException known ? known
                     : new ProblemException(ProblemType.MODULE_INVALID, "Module '" + name + "' could not be compiled: "
                             + failure.getMessage());
-            failures.put(name.value(), new Failure(stamp, problem));
-            if (interpreted) {
-                current.remove(name.value());
-                serving.retire();
-                dropUnused(serving.compiled().sha256());
-            }
             LOG.warning(() -> "Module " + name + " cannot be served: " + problem.getMessage());
+            throw problem;
+        });
+        ModuleVersion interpreted = previous == null ? new ModuleVersion(name, stamp, module, routes, memory) : null;
+        return FileVersions.Load.inBackground(interpreted, compiled);
+    }
+
+    /** A failure remembered until the file changes: the file is not a runnable module (the memory cap can change). */
+    private static boolean lasts(RuntimeException failure) {
+        return failure instanceof ProblemException problem && problem.type() == ProblemType.MODULE_INVALID
+                && !MEMORY_REASON.equals(problem.extensions().get(REASON));
+    }
+
+    /** Starts and stops the versions that serve: prepares compiled ones, releases those that serve no more. */
+    private final class Installs implements FileVersions.Listener<ModuleVersion> {
+
+        @Override
+        public void serving(String name, ModuleVersion replaced, ModuleVersion loaded) {
+            CompiledModule module = loaded.compiled();
+            String how = module.compiled() ? "compiled" : "on the interpreter until its compilation is done";
+            if (replaced != null) {
+                replaced.retire();
+                dropUnused(replaced.compiled().sha256());
+                if (!replaced.compiled().sha256().equals(module.sha256())) {
+                    LOG.info(() -> "Module " + name + " changed on disk; new requests run version "
+                            + module.sha256().substring(0, 12) + " " + how + ".");
+                }
+            } else {
+                LOG.info(() -> "Module " + name + " loaded (" + loaded.stamp().size() + " bytes, sha256 "
+                        + module.sha256().substring(0, 12) + "), " + how + ".");
+            }
+            if (module.compiled()) {
+                compiledVersions.accept(loaded);
+            }
+        }
+
+        @Override
+        public void retired(String name, ModuleVersion last, Throwable failure) {
+            last.retire();
+            dropUnused(last.compiled().sha256());
+            if (failure == null) {
+                LOG.info(() -> "Module " + name + " was removed from disk.");
+            }
         }
     }
 
@@ -361,31 +328,11 @@ public final class ModuleCatalog {
      * periodically so a deleted module does not wait for its next request to be released.
      */
     public List<String> sweep(Path dir) {
-        List<String> removed = new ArrayList<>();
-        failures.keySet().removeIf(name -> FileStamp.of(dir.resolve(name + ".wasm")) == null);
-        for (String name : List.copyOf(current.keySet())) {
-            if (FileStamp.of(dir.resolve(name + ".wasm")) == null) {
-                forget(new ModuleName(name));
-                removed.add(name);
-            }
-        }
-        return removed;
-    }
-
-    private void forget(ModuleName name) {
-        failures.remove(name.value());
-        changing.remove(name.value());
-        ModuleVersion removed = current.remove(name.value());
-        if (removed != null) {
-            removed.retire();
-            dropUnused(removed.compiled().sha256());
-            loadLocks.remove(name.value());
-            LOG.info(() -> "Module " + name + " was removed from disk.");
-        }
+        return versions.sweep(dir);
     }
 
     private void dropUnused(String hash) {
-        boolean stillUsed = current.values().stream().anyMatch(v -> v.compiled().sha256().equals(hash));
+        boolean stillUsed = versions.loaded().values().stream().anyMatch(v -> v.compiled().sha256().equals(hash));
         if (!stillUsed && !compiling.containsKey(hash)) {
             byHash.remove(hash);
         }
@@ -399,7 +346,7 @@ public final class ModuleCatalog {
         long now = System.nanoTime();
         long idleNanos = TimeUnit.MILLISECONDS.toNanos(idleMs);
         List<String> released = new ArrayList<>();
-        current.forEach((name, version) -> {
+        versions.loaded().forEach((name, version) -> {
             if (version.releaseIfIdle(now, idleNanos)) {
                 released.add(name);
             }
@@ -409,6 +356,6 @@ public final class ModuleCatalog {
 
     /** Number of modules currently loaded. */
     public int size() {
-        return current.size();
+        return versions.loaded().size();
     }
 }

@@ -33,6 +33,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -86,6 +87,8 @@ public class ScriptExecutor {
         repository = new ScriptRepository(sandbox, new BoundedExecutor(executor, 1), this::moduleExists);
         scriptRuns = new ScriptRuns(config, sandbox, repository, memory, pressure, metrics, problems);
         metrics.gauge("mik_scripts_in_flight", scriptRuns::inFlight);
+        scheduling.executor().scheduleWithFixedDelay(() -> repository.sweep(config.scriptsDir()),
+                HandlerPool.SWEEP_SECONDS, HandlerPool.SWEEP_SECONDS, TimeUnit.SECONDS);
         metrics.dropSeriesUnless(Metrics.Kind.SCRIPT,
                 script -> ModuleName.isDeployedIn(config.scriptsDir(), script, ".js"));
         pressure.addShedder(this::shedHeaviestScripts);

@@ -1,6 +1,7 @@
 package dev.mik.script;
 
 import dev.mik.files.FileStamp;
+import dev.mik.files.FileVersions;
 import dev.mik.problem.ProblemException;
 import dev.mik.problem.ProblemType;
 import dev.mik.sandbox.CompiledScript;
@@ -17,9 +18,10 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedSet;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Predicate;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -33,15 +35,22 @@ final class ScriptRepository {
 
     private static final Logger LOG = Logger.getLogger(ScriptRepository.class.getName());
 
-    private record Entry(FileStamp stamp, CompiledScript script, ScriptCompileException error) {
+    /** A script that does not compile: remembered until its file changes, reported to each request. */
+    private static final class Uncompilable extends RuntimeException {
+
+        Uncompilable(ScriptCompileException error) {
+            super(error.getMessage(), error, false, false);
+        }
+
+        ScriptCompileException error() {
+            return (ScriptCompileException) getCause();
+        }
     }
 
     private final ScriptSandbox sandbox;
     private final Executor compiler;
     private final Predicate<String> moduleExists;
-    private final Map<String, Entry> current = new ConcurrentHashMap<>();
-    /** The file version of an edited script whose compilation is under way while its previous version serves. */
-    private final Map<String, FileStamp> changing = new ConcurrentHashMap<>();
+    private final FileVersions<CompiledScript> versions = new FileVersions<>(".js", Uncompilable.class::isInstance);
 
     /** Compiles edited scripts on the request that notices them: for tests. */
     ScriptRepository(ScriptSandbox sandbox) {
@@ -77,18 +86,20 @@ final class ScriptRepository {
 
     /** The {@link Status} of script {@code name}, or null when no request or warm-up has loaded it yet. */
     Status status(ScriptName name) {
-        Entry entry = current.get(name.value());
-        if (entry == null) {
+        FileVersions.State<CompiledScript> state = versions.state(name.value());
+        if (state == null) {
             return null;
         }
-        return new Status(isCompiled(name), entry.error() == null ? null : entry.error().getMessage(),
-                entry.script() == null ? Collections.emptySortedSet() : entry.script().hostCallTargets());
+        if (state.failure() != null) {
+            return new Status(false, state.failure().getMessage(), Collections.emptySortedSet());
+        }
+        return new Status(!state.loading(), null, state.loaded().hostCallTargets());
     }
 
     /** Whether script {@code name} is compiled and its current file version is the one that serves. */
     boolean isCompiled(ScriptName name) {
-        Entry entry = current.get(name.value());
-        return entry != null && entry.script() != null && !changing.containsKey(name.value());
+        FileVersions.State<CompiledScript> state = versions.state(name.value());
+        return state != null && state.failure() == null && state.loaded() != null && !state.loading();
     }
 
     /**
@@ -96,52 +107,59 @@ final class ScriptRepository {
      *                          file does not compile (the detail names the line)
      */
     CompiledScript resolve(Path dir, ScriptName name, long maxSourceBytes) {
-        Path file = dir.resolve(name.fileName());
-        FileStamp stamp = FileStamp.of(file);
-        if (stamp == null) {
-            current.remove(name.value());
-            changing.remove(name.value());
+        CompiledScript script;
+        try {
+            script = versions.current(dir, name.value(),
+                    (file, stamp, previous) -> load(file, name, stamp, previous, maxSourceBytes));
+        } catch (Uncompilable failed) {
+            throw new ProblemException(ProblemType.SCRIPT_ERROR, "Script '" + name + "' does not compile: "
+                    + failed.getMessage(), null, Map.of("script", name.value(), "line", failed.error().getLine()));
+        }
+        if (script == null) {
             throw notFound(name);
         }
-        Entry entry = current.get(name.value());
-        if (entry != null && !entry.stamp().equals(stamp) && entry.script() != null && compiler != null
-                && stamp.size() <= maxSourceBytes) {
-            recompileLater(file, name, stamp, maxSourceBytes);
-            return entry.script(); // the previous version serves until the edit is compiled
-        }
-        if (entry == null || !entry.stamp().equals(stamp)) {
-            entry = current.compute(name.value(), (key, known) ->
-                    known != null && known.stamp().equals(stamp) ? known : load(file, name, stamp, maxSourceBytes));
-        }
-        if (entry.error() != null) {
-            throw new ProblemException(ProblemType.SCRIPT_ERROR, "Script '" + name + "' does not compile: "
-                    + entry.error().getMessage(), null,
-                    Map.of("script", name.value(), "line", entry.error().getLine()));
-        }
-        return entry.script();
+        return script;
     }
 
-    private void recompileLater(Path file, ScriptName name, FileStamp stamp, long maxSourceBytes) {
-        if (stamp.equals(changing.put(name.value(), stamp))) {
-            return; // already under way
+    /**
+     * Forgets the scripts whose file is gone from {@code dir}, so a deleted script's compiled form does not wait for a
+     * request of it to be released; run periodically, beside the handlers' sweep.
+     */
+    void sweep(Path dir) {
+        try {
+            for (String removed : versions.sweep(dir)) {
+                LOG.info(() -> "Script " + removed + " was removed from disk.");
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Could not check the scripts directory for removed scripts", e);
         }
+    }
+
+    /**
+     * Compiles version {@code stamp} of script {@code name}: in the background while {@code previous} serves, when
+     * there is a compiler and the file is within the size limit (over it, the request reports the limit at once).
+     */
+    private FileVersions.Load<CompiledScript> load(Path file, ScriptName name, FileStamp stamp,
+                                                   CompiledScript previous, long maxSourceBytes) {
+        if (previous == null || compiler == null || stamp.size() > maxSourceBytes) {
+            return FileVersions.Load.done(compile(file, name, stamp, maxSourceBytes));
+        }
+        CompletableFuture<CompiledScript> compiled = new CompletableFuture<>();
         try {
             compiler.execute(() -> {
-                Entry compiled;
                 try {
-                    compiled = load(file, name, stamp, maxSourceBytes);
-                } catch (ProblemException | UncheckedIOException gone) {
-                    changing.remove(name.value(), stamp);
-                    return; // the next request looks at the file again and reports it
+                    compiled.complete(compile(file, name, stamp, maxSourceBytes));
+                } catch (RuntimeException | Error e) {
+                    compiled.completeExceptionally(e); // unless it does not compile, the next request tries again
                 }
-                current.compute(name.value(), (key, known) -> changing.remove(name.value(), stamp) ? compiled : known);
             });
         } catch (RuntimeException refused) {
-            changing.remove(name.value(), stamp);
+            compiled.completeExceptionally(refused);
         }
+        return FileVersions.Load.inBackground(null, compiled);
     }
 
-    private Entry load(Path file, ScriptName name, FileStamp stamp, long maxSourceBytes) {
+    private CompiledScript compile(Path file, ScriptName name, FileStamp stamp, long maxSourceBytes) {
         if (stamp.size() > maxSourceBytes) {
             throw new ProblemException(ProblemType.SCRIPT_ERROR, "Script '" + name + "' is " + stamp.size()
                     + " bytes, above the limit of " + maxSourceBytes + " (mik.script.max-source-bytes).");
@@ -163,10 +181,10 @@ final class ScriptRepository {
                 LOG.warning(() -> "Script " + name + " calls modules that are not in the handlers directory: "
                         + missing + " (a misspelling, or a module not deployed yet).");
             }
-            return new Entry(stamp, script, null);
+            return script;
         } catch (ScriptCompileException e) {
             LOG.warning(() -> "Script " + name + " does not compile: " + e.getMessage());
-            return new Entry(stamp, null, e);
+            throw new Uncompilable(e);
         }
     }
 
