@@ -74,24 +74,24 @@ final class HostCallBridge implements HostBridge {
     private final HandlerCalls handlers;
     private final ProblemResponses problems;
     private final Origin origin;
-    private final long deadlineNanos;
     private final List<Outcome> outcomes = new ArrayList<>();
 
-    HostCallBridge(HandlerCalls handlers, ProblemResponses problems, Origin origin, long deadlineNanos) {
+    HostCallBridge(HandlerCalls handlers, ProblemResponses problems, Origin origin) {
         this.handlers = handlers;
         this.problems = problems;
         this.origin = origin;
-        this.deadlineNanos = deadlineNanos;
     }
 
     @Override
-    public String call(String module, String optionsJson) {
+    public String call(String module, String optionsJson, long remainingNanos) {
+        // the run's deadline as the sandbox handed it, read again once the request is ready
+        long deadline = System.nanoTime() + remainingNanos;
         Outcome outcome;
         try {
             Function<TraceContext, HandlerRequest> request = request(module, optionsJson);
             // a call refused before it is sent (bad name or options) has no span
             try (Span span = Tracing.spans().child("host.call", origin.trace()).attribute("mik.module", module)) {
-                outcome = send(request.apply(span.context()));
+                outcome = send(request.apply(span.context()), deadline);
                 span.status(outcome.status());
             }
         } catch (ProblemException refused) {
@@ -101,9 +101,9 @@ final class HostCallBridge implements HostBridge {
         return result(outcome).toString();
     }
 
-    private Outcome send(HandlerRequest request) {
+    private Outcome send(HandlerRequest request, long deadline) {
         try {
-            long remainingMs = (deadlineNanos - System.nanoTime()) / 1_000_000;
+            long remainingMs = (deadline - System.nanoTime()) / 1_000_000;
             if (remainingMs <= 0) {
                 throw new ProblemException(ProblemType.TIMEOUT, "The script's deadline passed before this call.");
             }
