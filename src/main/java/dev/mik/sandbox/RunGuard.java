@@ -263,8 +263,8 @@ public final class RunGuard {
     }
 
     /**
-     * {@code host.call}: counts against the call limit and the deadline; only JSON text crosses, and what is left of
-     * the run's deadline, the one deadline the host's call must also keep.
+     * {@code host.call}: counts against the call limit and the deadline. Only JSON text crosses, with what is left of
+     * the run's deadline, so the host's call keeps this deadline rather than one of its own.
      */
     public String call(String module, String optionsJson) {
         check();
