@@ -1,6 +1,6 @@
 package dev.mik.discovery;
 
-import dev.mik.json.Listings;
+import dev.mik.json.TypedJson;
 import dev.mik.openapi.ModuleDescriptions;
 import dev.mik.problem.ProblemException;
 import dev.mik.problem.ProblemType;
@@ -34,7 +34,7 @@ public class HandlersResource {
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     public String list() {
-        return Listings.json(Map.of("handlers", pool.listing().stream().map(this::withOpenapi).toList()));
+        return TypedJson.write(Map.of("handlers", pool.listing().stream().map(this::withOpenapi).toList()));
     }
 
     @GET
@@ -46,7 +46,7 @@ public class HandlersResource {
             throw new ProblemException(ProblemType.MODULE_NOT_FOUND, "No module '" + name + "' in the handlers"
                     + " directory.");
         }
-        return Listings.json(withOpenapi(listing));
+        return TypedJson.write(withOpenapi(listing));
     }
 
     private HandlerListing withOpenapi(HandlerListing listing) {

@@ -1,6 +1,6 @@
 package dev.mik.discovery;
 
-import dev.mik.json.Listings;
+import dev.mik.json.TypedJson;
 import dev.mik.script.ScriptExecutor;
 import dev.mik.script.ScriptListing;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -29,6 +29,6 @@ public class ScriptsResource {
     @Produces(MediaType.APPLICATION_JSON)
     public String list() {
         List<ScriptListing> scripts = executor.listing();
-        return Listings.json(Map.of("scripts", scripts));
+        return TypedJson.write(Map.of("scripts", scripts));
     }
 }

@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.StringJoiner;
 
 /**
  * A raw query string as both routes read it: split at {@code &} into its non-empty pairs, kept in the order they
@@ -22,6 +23,14 @@ public record QueryString(List<String> pairs) {
     public static QueryString parse(String raw) {
         return new QueryString(raw == null || raw.isEmpty() ? List.of()
                 : Arrays.stream(raw.split("&")).filter(pair -> !pair.isEmpty()).toList());
+    }
+
+    /** The raw query of {@code values}: {@code name=value} pairs joined with {@code &}, each part percent-encoded. */
+    public static String encode(Map<String, String> values) {
+        StringJoiner pairs = new StringJoiner("&");
+        values.forEach((name, value) ->
+                pairs.add(HttpRequests.encodeQuery(name) + "=" + HttpRequests.encodeQuery(value)));
+        return pairs.toString();
     }
 
     /** Name → value, percent-decoded, in the order sent; the first value of a repeated name wins. */

@@ -118,7 +118,7 @@ public final class HandlerRuns {
     public void rehearse(String module) {
         ModuleName name = new ModuleName(module);
         HandlerRequest request = new HandlerRequest(name, "GET", "", "", "", Map.of(), new byte[0],
-                name.mountedUnder(""), "http://localhost" + name.mountedUnder(""), HandlerPool.REHEARSAL_SERVER,
+                name.mountedUnder(""), name.url("http://localhost/", "", ""), HandlerPool.REHEARSAL_SERVER,
                 HandlerPool.REHEARSAL_ID, TraceContext.continueOrStart(null).traceparent());
         try {
             rehearse(request, HandlerPool.REHEARSAL_TIMEOUT_MS);

@@ -49,4 +49,15 @@ public record ModuleName(String value) {
     public String mountedUnder(String contextPath) {
         return contextPath + "/run/" + value;
     }
+
+    /**
+     * The full URL of a run of the module ({@code X_FULL_URL}) made without an incoming request to read it from.
+     *
+     * @param baseUrl the application's base URL, ending in {@code /}
+     * @param path    the path below the module, {@code ""} or starting with {@code /}
+     * @param query   the raw query, {@code ""} for none
+     */
+    public String url(String baseUrl, String path, String query) {
+        return baseUrl + "run/" + value + path + (query.isEmpty() ? "" : "?" + query);
+    }
 }

@@ -262,7 +262,10 @@ public final class RunGuard {
         return tripped;
     }
 
-    /** {@code host.call}: counts against the call limit and the deadline; only JSON text crosses. */
+    /**
+     * {@code host.call}: counts against the call limit and the deadline. Only JSON text crosses, with what is left of
+     * the run's deadline, so the host's call keeps this deadline rather than one of its own.
+     */
     public String call(String module, String optionsJson) {
         check();
         if (++calls > maxCalls) {
@@ -274,7 +277,7 @@ public final class RunGuard {
         long allocatedBefore = THREADS.getCurrentThreadAllocatedBytes();
         hostCalls++;
         try {
-            result = host.call(module, optionsJson);
+            result = host.call(module, optionsJson, deadline - System.nanoTime());
         } catch (RuntimeException e) {
             hostFailure = e;
             throw e;

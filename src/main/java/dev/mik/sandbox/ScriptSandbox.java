@@ -209,7 +209,7 @@ public final class ScriptSandbox implements AutoCloseable {
         String expected = "{\"status\":200,\"caught\":\"TypeError\",\"matched\":\"b-a\",\"json\":\"[1]\"}";
         try {
             CompiledScript probe = compile("<mik-self-test>", SELF_TEST);
-            ScriptResult result = run(probe, "{\"n\":1}", "{}", (module, options) -> "{\"status\":200}",
+            ScriptResult result = run(probe, "{\"n\":1}", "{}", (module, options, remainingNanos) -> "{\"status\":200}",
                     (level, message) -> { }, new ScriptLimits(10_000, 256L << 20, 1));
             if (!expected.equals(result.json())) {
                 throw new IllegalStateException("unexpected result " + result.json());

@@ -1,5 +1,6 @@
 package dev.mik.script;
 
+import dev.mik.http.HttpRequests;
 import dev.mik.http.ServerInfo;
 import dev.mik.json.Jsonp;
 import dev.mik.observability.Span;
@@ -18,12 +19,10 @@ import dev.mik.sandbox.JsonShape;
 import dev.mik.sandbox.ScriptSandbox;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
-import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import jakarta.json.stream.JsonParsingException;
 
 import java.io.StringReader;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -31,17 +30,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
-import java.util.regex.Pattern;
 
 /**
- * A script run's side of {@code host.call}: turns the script's options into a handler request, runs it in the
- * {@link HandlerPool} (same limits, breaker and executor as {@code /run}), and answers a JSON result. Failures are
+ * A script run's side of {@code host.call}: turns the script's {@link CallOptions} into a handler request, runs it in
+ * the {@link HandlerPool} (same limits, breaker and executor as {@code /run}), and answers a JSON result. Failures are
  * results ({@code {status, error, body}}), never exceptions. Every call carries the script request's
- * {@code X-Request-ID} and a child span of its trace, and ends no later than the script's own deadline.
+ * {@code X-Request-ID} and a child span of its trace, and ends no later than what the sandbox says is left of the
+ * script's deadline.
  */
 final class HostCallBridge implements HostBridge {
-
-    private static final Pattern METHOD = Pattern.compile("[A-Z]{1,16}");
 
     /** What a call produced, kept so a script that returns a call's result can pass it through unchanged. */
     sealed interface Outcome permits Answered, Failed {
@@ -74,24 +71,24 @@ final class HostCallBridge implements HostBridge {
     private final HandlerCalls handlers;
     private final ProblemResponses problems;
     private final Origin origin;
-    private final long deadlineNanos;
     private final List<Outcome> outcomes = new ArrayList<>();
 
-    HostCallBridge(HandlerCalls handlers, ProblemResponses problems, Origin origin, long deadlineNanos) {
+    HostCallBridge(HandlerCalls handlers, ProblemResponses problems, Origin origin) {
         this.handlers = handlers;
         this.problems = problems;
         this.origin = origin;
-        this.deadlineNanos = deadlineNanos;
     }
 
     @Override
-    public String call(String module, String optionsJson) {
+    public String call(String module, String optionsJson, long remainingNanos) {
+        // the run's deadline as the sandbox handed it, read again once the request is ready
+        long deadline = System.nanoTime() + remainingNanos;
         Outcome outcome;
         try {
             Function<TraceContext, HandlerRequest> request = request(module, optionsJson);
             // a call refused before it is sent (bad name or options) has no span
             try (Span span = Tracing.spans().child("host.call", origin.trace()).attribute("mik.module", module)) {
-                outcome = send(request.apply(span.context()));
+                outcome = send(request.apply(span.context()), deadline);
                 span.status(outcome.status());
             }
         } catch (ProblemException refused) {
@@ -101,9 +98,9 @@ final class HostCallBridge implements HostBridge {
         return result(outcome).toString();
     }
 
-    private Outcome send(HandlerRequest request) {
+    private Outcome send(HandlerRequest request, long deadline) {
         try {
-            long remainingMs = (deadlineNanos - System.nanoTime()) / 1_000_000;
+            long remainingMs = (deadline - System.nanoTime()) / 1_000_000;
             if (remainingMs <= 0) {
                 throw new ProblemException(ProblemType.TIMEOUT, "The script's deadline passed before this call.");
             }
@@ -120,101 +117,14 @@ final class HostCallBridge implements HostBridge {
     /** The handler request the options ask for, given the call's own span (the handler's {@code traceparent}). */
     private Function<TraceContext, HandlerRequest> request(String module, String optionsJson) {
         ModuleName name = new ModuleName(module);
-        JsonObject options = parseOptions(optionsJson);
-        String method = text(options, "method", "POST").toUpperCase(Locale.ROOT);
-        if (!METHOD.matcher(method).matches()) {
-            throw new ProblemException(ProblemType.BAD_REQUEST, "host.call: method must be a word like GET or POST");
-        }
-        String path = text(options, "path", "/");
-        if (!path.startsWith("/")) {
-            path = "/" + path;
-        }
-        Map<String, String> headers = new LinkedHashMap<>();
-        JsonValue headerValues = options.get("headers");
-        if (headerValues instanceof JsonObject object) {
-            object.forEach((key, value) -> headers.put(key,
-                    value instanceof JsonString s ? s.getString() : value.toString()));
-        }
-        byte[] body = body(options.get("body"), headers);
-        String query = query(options.get("query"));
+        CallOptions options = CallOptions.parse(optionsJson);
         String scriptName = name.mountedUnder(origin.contextPath());
-        String fullUrl = origin.baseUrl() + "run/" + name.value() + path + (query.isEmpty() ? "" : "?" + query);
-        String rawPath = encodePath(path);
-        String decodedPath = path;
-        return trace -> new HandlerRequest(name, method, decodedPath, rawPath, query, headers, body, scriptName,
-                fullUrl, origin.server(), origin.requestId(), trace.traceparent());
-    }
-
-    private static JsonObject parseOptions(String optionsJson) {
-        if (optionsJson == null || optionsJson.isBlank() || optionsJson.equals("null")) {
-            return JsonValue.EMPTY_JSON_OBJECT;
-        }
-        try (var reader = Jsonp.reader(new StringReader(optionsJson))) {
-            JsonValue value = reader.readValue();
-            if (value instanceof JsonObject object) {
-                return object;
-            }
-        } catch (JsonParsingException e) {
-            // reported below
-        }
-        throw new ProblemException(ProblemType.BAD_REQUEST, "host.call: options must be an object");
-    }
-
-    /** An object or array is sent as JSON; a string as it is; anything else as its JSON text. */
-    private static byte[] body(JsonValue body, Map<String, String> headers) {
-        if (body == null || body == JsonValue.NULL) {
-            return new byte[0];
-        }
-        if (body instanceof JsonString text) {
-            return text.getString().getBytes(StandardCharsets.UTF_8);
-        }
-        if (headers.keySet().stream().noneMatch(name -> name.equalsIgnoreCase("Content-Type"))) {
-            headers.put("Content-Type", "application/json");
-        }
-        return body.toString().getBytes(StandardCharsets.UTF_8);
-    }
-
-    /** A string is used as it is; an object becomes {@code k=v&…}, percent-encoded. */
-    private static String query(JsonValue query) {
-        if (query == null || query == JsonValue.NULL) {
-            return "";
-        }
-        if (query instanceof JsonString text) {
-            String raw = text.getString();
-            return raw.startsWith("?") ? raw.substring(1) : raw;
-        }
-        if (query instanceof JsonObject object) {
-            StringBuilder encoded = new StringBuilder();
-            object.forEach((key, value) -> {
-                if (encoded.length() > 0) {
-                    encoded.append('&');
-                }
-                String text = value instanceof JsonString s ? s.getString() : value.toString();
-                encoded.append(URLEncoder.encode(key, StandardCharsets.UTF_8)).append('=')
-                        .append(URLEncoder.encode(text, StandardCharsets.UTF_8));
-            });
-            return encoded.toString();
-        }
-        throw new ProblemException(ProblemType.BAD_REQUEST, "host.call: query must be a string or an object");
-    }
-
-    private static String text(JsonObject options, String key, String fallback) {
-        JsonValue value = options.get(key);
-        if (value == null || value == JsonValue.NULL) {
-            return fallback;
-        }
-        if (value instanceof JsonString text) {
-            return text.getString();
-        }
-        throw new ProblemException(ProblemType.BAD_REQUEST, "host.call: " + key + " must be a string");
-    }
-
-    private static String encodePath(String path) {
-        List<String> segments = new ArrayList<>();
-        for (String segment : path.split("/", -1)) {
-            segments.add(URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20"));
-        }
-        return String.join("/", segments);
+        String fullUrl = name.url(origin.baseUrl(), options.path(), options.query());
+        String rawPath = HttpRequests.encodePath(options.path());
+        byte[] body = options.bodyBytes();
+        return trace -> new HandlerRequest(name, options.method(), options.path(), rawPath, options.query(),
+                options.headers(), body, scriptName, fullUrl, origin.server(), origin.requestId(),
+                trace.traceparent());
     }
 
     private JsonObject result(Outcome outcome) {

@@ -137,8 +137,7 @@ final class ScriptRuns {
     private HostCallBridge.Outcome runInSandbox(CompiledScript script, ScriptRequest request, String inputText,
             MemoryPool.Reservation reservation, HandlerCalls handlers, long timeoutMs, ScriptConsole console) {
         ScriptLimits limits = new ScriptLimits(timeoutMs, config.scriptMemoryMaxBytes(), config.scriptMaxCalls());
-        HostCallBridge bridge = new HostCallBridge(handlers, problems, request.origin(),
-                System.nanoTime() + timeoutMs * 1_000_000);
+        HostCallBridge bridge = new HostCallBridge(handlers, problems, request.origin());
         String name = request.name().value();
         ScriptResult result;
         try {

@@ -11,7 +11,7 @@ final class GuardTesting {
 
     /** A guard with the given deadline and generous other limits, whose host and console do nothing. */
     static RunGuard guard(long timeoutMs) {
-        return new RunGuard(new ScriptLimits(timeoutMs, 1L << 30, 0), (module, options) -> "{}",
+        return new RunGuard(new ScriptLimits(timeoutMs, 1L << 30, 0), (module, options, remainingNanos) -> "{}",
                 (level, message) -> { });
     }
 

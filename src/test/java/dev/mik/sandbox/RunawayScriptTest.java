@@ -117,7 +117,7 @@ class RunawayScriptTest {
     @Test
     void slowHostCallsCountAgainstTheDeadline() throws Exception {
         CompiledScript script = fixture.compile("export default function (input) { host.call('slow', {}); return 1; }");
-        HostBridge slow = (module, options) -> {
+        HostBridge slow = (module, options, remainingNanos) -> {
             try {
                 Thread.sleep(TIMEOUT_MS + 100);
             } catch (InterruptedException e) {
@@ -139,7 +139,7 @@ class RunawayScriptTest {
     void aHandlersDeadlineInterruptInsideAHostCallIsNotTheScripts() throws Exception {
         CompiledScript script = fixture.compile("export default function (input) {\n"
                 + "  var n = 0; for (var i = 0; i < 5; i++) { n += host.call('slow', {}).status; } return n; }");
-        HostBridge interruptedInside = (module, options) -> {
+        HostBridge interruptedInside = (module, options, remainingNanos) -> {
             Thread.currentThread().interrupt();
             long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(4 * Watchdog.PERIOD_MS);
             while (System.nanoTime() < until) {
@@ -196,7 +196,7 @@ class RunawayScriptTest {
                 + "  var total = 0;\n"
                 + "  for (var i = 0; i < 3; i++) { total += host.call('heavy', {}).status; }\n"
                 + "  return total;\n}");
-        HostBridge heavy = (module, options) -> {
+        HostBridge heavy = (module, options, remainingNanos) -> {
             byte[][] garbage = new byte[40][];
             for (int i = 0; i < garbage.length; i++) {
                 garbage[i] = new byte[1 << 20];   // 40 MiB per call, 120 MiB in all: twice the budget

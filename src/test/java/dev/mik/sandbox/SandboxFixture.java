@@ -40,7 +40,7 @@ public final class SandboxFixture implements AfterAllCallback, AutoCloseable {
     public final ScriptSandbox sandbox = new ScriptSandbox(scheduler);
     public final List<String> hostCalls = new CopyOnWriteArrayList<>();
     final List<String> logLines = new CopyOnWriteArrayList<>();
-    final HostBridge host = (module, options) -> {
+    final HostBridge host = (module, options, remainingNanos) -> {
         hostCalls.add(module + " " + options);
         return "{\"status\":200,\"headers\":{\"content-type\":\"application/json\"},\"body\":{\"module\":\""
                 + module + "\",\"options\":" + options + "}}";

@@ -340,7 +340,7 @@ class ScriptContractTest {
     void aHostFailureIsRethrownToTheCaller() throws Exception {
         CompiledScript script = fixture.compile(
                 "export default function (input) { try { host.call('a', {}); } catch (e) { return 'swallowed'; } }");
-        HostBridge broken = (module, options) -> {
+        HostBridge broken = (module, options, remainingNanos) -> {
             throw new IllegalStateException("executor shut down");
         };
 
