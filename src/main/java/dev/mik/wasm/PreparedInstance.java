@@ -163,8 +163,8 @@ public final class PreparedInstance {
         Instance instance = Instance.builder(compiled.module())
                 .withImportValues(FORWARDING)
                 .withMachineFactory(compiled.machineFactory())
-                .withMemoryFactory(declared -> new CappedMemory(memory(declared, memoryMaxBytes, pages, memories),
-                        declared.maximumPages(), account))
+                .withMemoryFactory(declared -> memory(declared, memoryMaxBytes, pages, memories,
+                        new GrowthLimit(declared.maximumPages(), account)))
                 .withStart(false)
                 .build();
         return new PreparedInstance(instance, account, memoryMaxBytes, List.copyOf(memories));
@@ -172,12 +172,13 @@ public final class PreparedInstance {
 
     /** An unshared memory is made of recycled pages; a shared one (threads) is Chicory's own. */
     private static Memory memory(MemoryLimits declared, long memoryMaxBytes, PageCache pages,
-                                 List<PagedMemory> made) {
+                                 List<PagedMemory> made, GrowthLimit limit) {
         int maximum = InstanceFootprint.maximumPagesUnder(declared.maximumPages(), memoryMaxBytes);
         if (declared.shared()) {
-            return new ByteBufferMemory(new MemoryLimits(declared.initialPages(), maximum, true));
+            return new CappedMemory(new ByteBufferMemory(new MemoryLimits(declared.initialPages(), maximum, true)),
+                    limit);
         }
-        PagedMemory memory = new PagedMemory(declared.initialPages(), maximum, pages);
+        PagedMemory memory = new PagedMemory(declared.initialPages(), maximum, pages, limit);
         made.add(memory);
         return memory;
     }
