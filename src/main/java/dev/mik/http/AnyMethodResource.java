@@ -18,6 +18,7 @@ import jakarta.ws.rs.core.UriInfo;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Map;
 
 
 /**
@@ -40,15 +41,22 @@ public abstract class AnyMethodResource {
     /**
      * One request as a resource sees it: its method and the runtime's objects for it, looked up once. They are
      * method parameters, not {@code @Context} fields: in this one instance a field is a proxy that looks the request
-     * up again on every call (on Payara that was a twentieth of a warm {@code /run/hello}'s CPU, JFR). The body is
-     * read from the servlet request, not taken as an entity parameter: that went through the choice of a message body
-     * reader on every request (the parameters were a twelfth of a warm {@code /run/hello}'s CPU, JFR).
+     * up again on every call (on Payara that was a twentieth of a warm {@code /run/hello}'s CPU, JFR). The body and
+     * the headers are read from the servlet request, not taken as an entity parameter and an {@code HttpHeaders}:
+     * each parameter is resolved by the runtime on every request (the body through the choice of a message body
+     * reader; the parameters were a twelfth of a warm {@code /run/hello}'s CPU, JFR), and the servlet request holds
+     * the headers JAX-RS copies from it.
      */
-    protected record Call(String method, HttpServletRequest servlet, UriInfo uri, HttpHeaders headers) {
+    protected record Call(String method, HttpServletRequest servlet, UriInfo uri) {
 
         /** A decoded path parameter, e.g. the module or script name. */
         public String pathParameter(String name) {
             return uri().getPathParameters().getFirst(name);
+        }
+
+        /** Header name → its values joined with {@code ", "}, in arrival order. */
+        public Map<String, String> headers() {
+            return HttpRequests.headers(servlet);
         }
 
         public ServerInfo serverInfo() {
@@ -61,44 +69,44 @@ public abstract class AnyMethodResource {
     protected byte[] readBody(Call call) {
         try {
             return RequestBody.read(call.servlet().getInputStream(),
-                    call.headers().getHeaderString(HttpHeaders.CONTENT_LENGTH), config.requestMaxBytes());
+                    HttpRequests.headerString(call.servlet(), HttpHeaders.CONTENT_LENGTH), config.requestMaxBytes());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
     @GET
-    public Response get(@Context HttpServletRequest servlet, @Context UriInfo uri, @Context HttpHeaders headers) {
-        return handle(new Call("GET", servlet, uri, headers));
+    public Response get(@Context HttpServletRequest servlet, @Context UriInfo uri) {
+        return handle(new Call("GET", servlet, uri));
     }
 
     @POST
-    public Response post(@Context HttpServletRequest servlet, @Context UriInfo uri, @Context HttpHeaders headers) {
-        return handle(new Call("POST", servlet, uri, headers));
+    public Response post(@Context HttpServletRequest servlet, @Context UriInfo uri) {
+        return handle(new Call("POST", servlet, uri));
     }
 
     @PUT
-    public Response put(@Context HttpServletRequest servlet, @Context UriInfo uri, @Context HttpHeaders headers) {
-        return handle(new Call("PUT", servlet, uri, headers));
+    public Response put(@Context HttpServletRequest servlet, @Context UriInfo uri) {
+        return handle(new Call("PUT", servlet, uri));
     }
 
     @DELETE
-    public Response delete(@Context HttpServletRequest servlet, @Context UriInfo uri, @Context HttpHeaders headers) {
-        return handle(new Call("DELETE", servlet, uri, headers));
+    public Response delete(@Context HttpServletRequest servlet, @Context UriInfo uri) {
+        return handle(new Call("DELETE", servlet, uri));
     }
 
     @PATCH
-    public Response patch(@Context HttpServletRequest servlet, @Context UriInfo uri, @Context HttpHeaders headers) {
-        return handle(new Call("PATCH", servlet, uri, headers));
+    public Response patch(@Context HttpServletRequest servlet, @Context UriInfo uri) {
+        return handle(new Call("PATCH", servlet, uri));
     }
 
     @HEAD
-    public Response head(@Context HttpServletRequest servlet, @Context UriInfo uri, @Context HttpHeaders headers) {
-        return handle(new Call("HEAD", servlet, uri, headers));
+    public Response head(@Context HttpServletRequest servlet, @Context UriInfo uri) {
+        return handle(new Call("HEAD", servlet, uri));
     }
 
     @OPTIONS
-    public Response options(@Context HttpServletRequest servlet, @Context UriInfo uri, @Context HttpHeaders headers) {
-        return handle(new Call("OPTIONS", servlet, uri, headers));
+    public Response options(@Context HttpServletRequest servlet, @Context UriInfo uri) {
+        return handle(new Call("OPTIONS", servlet, uri));
     }
 }

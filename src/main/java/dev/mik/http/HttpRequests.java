@@ -1,11 +1,12 @@
 package dev.mik.http;
 
-import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.servlet.http.HttpServletRequest;
 
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,13 +20,46 @@ public final class HttpRequests {
     private HttpRequests() {
     }
 
-    /** Header name → its values joined with {@code ", "}, in arrival order. */
-    public static Map<String, String> headers(HttpHeaders headers) {
+    /**
+     * Header name → its values joined with {@code ", "}, in arrival order: what JAX-RS's request headers hold, as the
+     * runtimes copy them from the servlet request (each name the container lists, its non-null values, no name
+     * without one).
+     */
+    public static Map<String, String> headers(HttpServletRequest servlet) {
         Map<String, String> joined = new LinkedHashMap<>();
-        for (Map.Entry<String, List<String>> header : headers.getRequestHeaders().entrySet()) {
-            joined.put(header.getKey(), String.join(", ", header.getValue()));
+        for (Enumeration<String> names = servlet.getHeaderNames(); names.hasMoreElements(); ) {
+            String name = names.nextElement();
+            String values = joined(servlet.getHeaders(name), ", ");
+            if (values != null) {
+                joined.put(name, values);
+            }
         }
         return joined;
+    }
+
+    /** A header's values joined with {@code ","} as JAX-RS's {@code getHeaderString} joins them; null when absent. */
+    public static String headerString(HttpServletRequest servlet, String name) {
+        return joined(servlet.getHeaders(name), ",");
+    }
+
+    private static String joined(Enumeration<String> values, String separator) {
+        String first = null;
+        StringBuilder more = null;
+        while (values.hasMoreElements()) {
+            String value = values.nextElement();
+            if (value == null) {
+                continue;
+            }
+            if (first == null) {
+                first = value;
+            } else {
+                if (more == null) {
+                    more = new StringBuilder(first);
+                }
+                more.append(separator).append(value);
+            }
+        }
+        return more == null ? first : more.toString();
     }
 
     /** Percent-decodes a query parameter ({@code +} is a space); malformed escapes are kept as they are. */

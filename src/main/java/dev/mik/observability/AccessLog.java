@@ -1,6 +1,8 @@
 package dev.mik.observability;
 
+import java.util.concurrent.ThreadFactory;
 import java.util.logging.Level;
+import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
 /**
@@ -18,12 +20,36 @@ public final class AccessLog {
 
     private static final Logger LOG = Logger.getLogger(LOGGER);
 
+    /** The background writer while the application runs; null: callers write their own lines. */
+    private static volatile AccessLogWriter writer;
+
     private AccessLog() {
     }
 
     public static void log(AccessEntry entry) {
         if (LOG.isLoggable(Level.INFO)) {
-            LOG.info(line(entry));
+            AccessLogWriter background = writer;
+            if (background != null) {
+                background.write(entry);
+            } else {
+                LogRecord record = AccessLogWriter.recordOf(LOG);
+                record.setMessage(line(entry));
+                LOG.log(record);
+            }
+        }
+    }
+
+    /** Starts writing lines on a thread from {@code threads}, up to {@code capacity} of them waiting for it. */
+    public static void writeInBackground(ThreadFactory threads, int capacity) {
+        writer = new AccessLogWriter(LOG, capacity, threads);
+    }
+
+    /** Stops the background writer, once it has written every line given to it; callers write their own after. */
+    public static void writeOnCallingThreads() {
+        AccessLogWriter background = writer;
+        writer = null;
+        if (background != null) {
+            background.stop();
         }
     }
 

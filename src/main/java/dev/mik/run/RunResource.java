@@ -50,7 +50,7 @@ public class RunResource extends AnyMethodResource {
         String query = servlet.getQueryString() == null ? "" : servlet.getQueryString();
         String fullUrl = servlet.getRequestURL() + (query.isEmpty() ? "" : "?" + query);
         return new HandlerRequest(name, call.method(), HttpRequests.decodePath(rawPathInfo), rawPathInfo, query,
-                HttpRequests.headers(call.headers()), body, scriptName, fullUrl, call.serverInfo(),
+                call.headers(), body, scriptName, fullUrl, call.serverInfo(),
                 correlation.requestId(), correlation.trace().traceparent());
     }
 

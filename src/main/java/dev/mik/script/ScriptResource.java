@@ -1,7 +1,6 @@
 package dev.mik.script;
 
 import dev.mik.http.AnyMethodResource;
-import dev.mik.http.HttpRequests;
 import dev.mik.http.QueryString;
 import dev.mik.lifecycle.Drain;
 import dev.mik.lifecycle.RunAdmission;
@@ -48,7 +47,7 @@ public class ScriptResource extends AnyMethodResource {
             var origin = new HostCallBridge.Origin(call.servlet().getContextPath(), call.uri().getBaseUri().toString(),
                     call.serverInfo(), correlation.requestId(), span.context());
             ScriptRequest request = new ScriptRequest(name, call.method(), path == null || path.isEmpty() ? "/" : path,
-                    query, HttpRequests.headers(call.headers()), bytes, origin);
+                    query, call.headers(), bytes, origin);
             HostCallBridge.Outcome answer = correlation.rehearsal() ? executor.rehearse(request)
                     : executor.run(request);
             span.status(answer.status());

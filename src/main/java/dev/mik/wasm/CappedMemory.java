@@ -5,48 +5,28 @@ import com.dylibso.chicory.runtime.Memory;
 import com.dylibso.chicory.wasm.types.DataSegment;
 
 /**
- * A guest's linear memory whose growth is paid for from its instance's {@link MemoryAccount}: a grow the account
- * refuses (cap or pool) fails like a grow past the memory's maximum, and the refusal is remembered so a handler that
- * dies after running out of memory is reported as a memory failure rather than a generic trap. Every other call is
- * passed through unchanged.
+ * A shared guest memory (Chicory's own) whose growth is held to its instance's {@link GrowthLimit}; every other call is
+ * passed through unchanged. An unshared memory, a {@link PagedMemory}, holds its limit itself: compiled code calls the
+ * memory on every load and store, and passing each through this class was a tenth of a run of {@code inventory}.
  */
 @SuppressWarnings("removal")
 final class CappedMemory implements Memory {
 
     private final Memory delegate;
-    private final int declaredMaximumPages;
-    private final MemoryAccount account;
+    private final GrowthLimit limit;
 
     /**
-     * @param delegate             the memory itself, its maximum lowered to the instance's cap (it makes a page
-     *                             directory as large as the maximum, up front)
-     * @param declaredMaximumPages the maximum the module itself declared
+     * @param delegate the memory itself, its maximum lowered to the instance's cap (it makes a page directory as large
+     *                 as the maximum, up front)
      */
-    CappedMemory(Memory delegate, int declaredMaximumPages, MemoryAccount account) {
+    CappedMemory(Memory delegate, GrowthLimit limit) {
         this.delegate = delegate;
-        this.declaredMaximumPages = declaredMaximumPages;
-        this.account = account;
+        this.limit = limit;
     }
 
     @Override
     public int grow(int size) {
-        if (size <= 0) {
-            return delegate.grow(size); // Chicory answers these itself: the current size, or -1
-        }
-        if (size > declaredMaximumPages - delegate.pages()) {
-            account.refuse("it asked for more than its memory's own maximum of "
-                    + (long) declaredMaximumPages * InstanceFootprint.PAGE_BYTES + " bytes", false);
-            return -1;
-        }
-        long bytes = (long) size * InstanceFootprint.PAGE_BYTES;
-        if (!account.grow(bytes)) {
-            return -1;
-        }
-        int previous = delegate.grow(size);
-        if (previous < 0) {
-            account.giveBack(bytes);
-        }
-        return previous;
+        return limit.grow(delegate, size, delegate::grow);
     }
 
     @Override public int pages() { return delegate.pages(); }

@@ -50,6 +50,8 @@ final class PagedMemory implements Memory {
     private final PageCache cache;
     private final int initialPages;
     private final int maximumPages;
+    /** What growth is held to besides {@link #maximumPages}; null: nothing else. */
+    private final GrowthLimit limit;
     /** The blocks, taken or not ({@code null}); as many slots as {@link #blocks}, grown with the memory. */
     private byte[][] pages;
     private int size;
@@ -57,13 +59,24 @@ final class PagedMemory implements Memory {
     private DataSegment[] segments;
 
     /**
-     * @param maximumPages the most pages this memory may grow to: the module's maximum lowered to the instance's cap
+     * A memory whose growth is held only to {@code maximumPages}.
+     *
+     * @param maximumPages the most pages this memory may grow to
      */
     PagedMemory(int initialPages, int maximumPages, PageCache cache) {
+        this(initialPages, maximumPages, cache, null);
+    }
+
+    /**
+     * @param maximumPages the most pages this memory may grow to: the module's maximum lowered to the instance's cap
+     * @param limit        what every grow must also pass (held here rather than by a wrapper, see {@link CappedMemory})
+     */
+    PagedMemory(int initialPages, int maximumPages, PageCache cache, GrowthLimit limit) {
         if (initialPages < 0 || maximumPages < initialPages || maximumPages > RUNTIME_MAX_PAGES) {
             throw new IllegalArgumentException("a memory of " + initialPages + " pages growing to " + maximumPages);
         }
         this.cache = cache;
+        this.limit = limit;
         this.initialPages = initialPages;
         this.maximumPages = maximumPages;
         this.size = initialPages;
@@ -98,6 +111,10 @@ final class PagedMemory implements Memory {
 
     @Override
     public int grow(int more) {
+        return limit == null ? growPages(more) : limit.grow(this, more, this::growPages);
+    }
+
+    private int growPages(int more) {
         int before = size;
         if (more < 0 || more > maximumPages - before) {
             return -1;

@@ -25,8 +25,10 @@ import java.util.logging.Logger;
  * ahead of a request (so instantiation stays off the request path) and runs exactly one request; it is never reused.
  *
  * <p>WASI state (environment, arguments, stdio) is per request, but Chicory binds host functions when an instance is
- * built. So the instance imports forwarding functions, and {@link #run} points them at a WASI context made for that
- * request.
+ * built. So every instance imports the same forwarding functions, made once, and {@link #run} binds the WASI context
+ * made for that request to its thread for as long as the guest runs: a guest's host calls are made on the thread that
+ * runs it. A forwarding function serves only the instance bound on its thread, so no run reaches another's context.
+ * (Forwarding functions made per instance were 46 host functions and their closures per run, JFR.)
  */
 public final class PreparedInstance {
 
@@ -45,18 +47,49 @@ public final class PreparedInstance {
     private static final int FD_READ;
     private static final int STDIN_FD = 0;
 
+    /** The forwarding WASI functions every instance imports. */
+    private static final ImportValues FORWARDING;
+    /** The run whose guest this thread runs now, while {@link #run} runs it. */
+    private static final ThreadLocal<RunContext> CURRENT_RUN = new ThreadLocal<>();
+
     static {
         try (WasiPreview1 template = WasiPreview1.builder().withLogger(WASI_LOGGER)
                 .withOptions(WasiOptions.builder().build()).build()) {
             WASI_SIGNATURES = template.toHostFunctions();
         }
         int fdRead = -1;
+        HostFunction[] forwarding = new HostFunction[WASI_SIGNATURES.length];
         for (int i = 0; i < WASI_SIGNATURES.length; i++) {
-            if (WASI_SIGNATURES[i].name().equals("fd_read")) {
+            HostFunction signature = WASI_SIGNATURES[i];
+            if (signature.name().equals("fd_read")) {
                 fdRead = i;
             }
+            int index = i;
+            forwarding[i] = new HostFunction(signature.module(), signature.name(), signature.functionType(),
+                    (instance, args) -> RunContext.of(instance).wasi[index].apply(instance, args));
         }
         FD_READ = fdRead;
+        forwarding[FD_READ] = new HostFunction(WASI_SIGNATURES[FD_READ].module(), WASI_SIGNATURES[FD_READ].name(),
+                WASI_SIGNATURES[FD_READ].functionType(), (instance, args) -> {
+                    RunContext run = RunContext.of(instance);
+                    return args[0] == STDIN_FD
+                            ? run.stdin.fdRead(instance.memory(), (int) args[1], (int) args[2], (int) args[3])
+                            : run.wasi[FD_READ].apply(instance, args);
+                });
+        FORWARDING = ImportValues.builder().addFunction(forwarding).build();
+    }
+
+    /** What one run's guest reaches through the forwarding functions: its own WASI context and stdin. */
+    private record RunContext(Instance instance, WasmFunctionHandle[] wasi, Stdin stdin) {
+
+        /** The context of the run on this thread, which must be {@code caller}'s. */
+        static RunContext of(Instance caller) {
+            RunContext run = CURRENT_RUN.get();
+            if (run == null || run.instance != caller) {
+                throw new IllegalStateException("a WASI function was called outside its instance's run");
+            }
+            return run;
+        }
     }
 
     private static final Logger LOG = Logger.getLogger(PreparedInstance.class.getName());
@@ -64,20 +97,15 @@ public final class PreparedInstance {
     private final Instance instance;
     private final MemoryAccount account;
     private final long memoryMaxBytes;
-    private final WasmFunctionHandle[] wasi;
-    /** This run's stdin, once {@link #run} has begun; one element, so the forwarding functions can reach it. */
-    private final Stdin[] stdin;
     private final List<PagedMemory> memories;
     private final AtomicBoolean used = new AtomicBoolean();
     private final AtomicBoolean released = new AtomicBoolean();
 
-    private PreparedInstance(Instance instance, MemoryAccount account, long memoryMaxBytes, WasmFunctionHandle[] wasi,
-                             Stdin[] stdin, List<PagedMemory> memories) {
+    private PreparedInstance(Instance instance, MemoryAccount account, long memoryMaxBytes,
+                             List<PagedMemory> memories) {
         this.instance = instance;
         this.account = account;
         this.memoryMaxBytes = memoryMaxBytes;
-        this.wasi = wasi;
-        this.stdin = stdin;
         this.memories = memories;
     }
 
@@ -130,39 +158,27 @@ public final class PreparedInstance {
             throw new IllegalArgumentException("the reservation holds " + reservation.held() + " bytes, the instance "
                     + initial);
         }
-        WasmFunctionHandle[] wasi = new WasmFunctionHandle[WASI_SIGNATURES.length];
-        Stdin[] stdin = new Stdin[1];
-        HostFunction[] forwarding = new HostFunction[WASI_SIGNATURES.length];
-        for (int i = 0; i < forwarding.length; i++) {
-            int index = i;
-            HostFunction signature = WASI_SIGNATURES[i];
-            WasmFunctionHandle forward = index == FD_READ
-                    ? (instance, args) -> args[0] == STDIN_FD && stdin[0] != null
-                            ? stdin[0].fdRead(instance.memory(), (int) args[1], (int) args[2], (int) args[3])
-                            : wasi[index].apply(instance, args)
-                    : (instance, args) -> wasi[index].apply(instance, args);
-            forwarding[i] = new HostFunction(signature.module(), signature.name(), signature.functionType(), forward);
-        }
         MemoryAccount account = new MemoryAccount(reservation, memoryMaxBytes);
         List<PagedMemory> memories = new ArrayList<>();
         Instance instance = Instance.builder(compiled.module())
-                .withImportValues(ImportValues.builder().addFunction(forwarding).build())
+                .withImportValues(FORWARDING)
                 .withMachineFactory(compiled.machineFactory())
-                .withMemoryFactory(declared -> new CappedMemory(memory(declared, memoryMaxBytes, pages, memories),
-                        declared.maximumPages(), account))
+                .withMemoryFactory(declared -> memory(declared, memoryMaxBytes, pages, memories,
+                        new GrowthLimit(declared.maximumPages(), account)))
                 .withStart(false)
                 .build();
-        return new PreparedInstance(instance, account, memoryMaxBytes, wasi, stdin, List.copyOf(memories));
+        return new PreparedInstance(instance, account, memoryMaxBytes, List.copyOf(memories));
     }
 
     /** An unshared memory is made of recycled pages; a shared one (threads) is Chicory's own. */
     private static Memory memory(MemoryLimits declared, long memoryMaxBytes, PageCache pages,
-                                 List<PagedMemory> made) {
+                                 List<PagedMemory> made, GrowthLimit limit) {
         int maximum = InstanceFootprint.maximumPagesUnder(declared.maximumPages(), memoryMaxBytes);
         if (declared.shared()) {
-            return new ByteBufferMemory(new MemoryLimits(declared.initialPages(), maximum, true));
+            return new CappedMemory(new ByteBufferMemory(new MemoryLimits(declared.initialPages(), maximum, true)),
+                    limit);
         }
-        PagedMemory memory = new PagedMemory(declared.initialPages(), maximum, pages);
+        PagedMemory memory = new PagedMemory(declared.initialPages(), maximum, pages, limit);
         made.add(memory);
         return memory;
     }
@@ -202,16 +218,17 @@ public final class PreparedInstance {
         }
         BoundedOutput stdout = new BoundedOutput(stdoutLimit, true);
         BoundedOutput stderr = new BoundedOutput(STDERR_LIMIT, false);
-        stdin[0] = new Stdin(input.stdin());
+        Stdin stdin = new Stdin(input.stdin());
         WasiOptions.Builder options = WasiOptions.builder()
-                .withStdin(stdin[0])
+                .withStdin(stdin)
                 .withStdout(stdout)
                 .withStderr(stderr)
                 .withArguments(input.arguments());
         input.environment().forEach(options::withEnvironment);
+        RunContext outer = CURRENT_RUN.get();
         try (WasiPreview1 context = WasiPreview1.builder().withLogger(WASI_LOGGER).withOptions(options.build())
                 .build()) {
-            bind(context.toHostFunctions());
+            CURRENT_RUN.set(new RunContext(instance, handles(context.toHostFunctions()), stdin));
             instance.export(export).apply();
         } catch (WasiExitException exit) {
             if (exit.exitCode() != 0) {
@@ -230,6 +247,13 @@ public final class PreparedInstance {
             }
             throw failure(new HandlerTrapException("the handler trapped: " + describe(trap), stderr.bytes()),
                     stdoutLimit, stdout, stderr);
+        } finally {
+            // a pooled server thread keeps nothing of the run; a run never nests in another, but would get it back
+            if (outer == null) {
+                CURRENT_RUN.remove();
+            } else {
+                CURRENT_RUN.set(outer);
+            }
         }
         return new WagiOutput(stdout.bytes(), stderr.bytes());
     }
@@ -269,15 +293,15 @@ public final class PreparedInstance {
         return seen;
     }
 
-    private void bind(HostFunction[] functions) {
-        if (functions.length != wasi.length) {
+    /** The run's WASI functions, in the order of {@link #WASI_SIGNATURES} (the same generated factory's). */
+    private static WasmFunctionHandle[] handles(HostFunction[] functions) {
+        if (functions.length != WASI_SIGNATURES.length) {
             throw new IllegalStateException("the WASI host functions changed shape");
         }
+        WasmFunctionHandle[] handles = new WasmFunctionHandle[functions.length];
         for (int i = 0; i < functions.length; i++) {
-            if (!functions[i].name().equals(WASI_SIGNATURES[i].name())) {
-                throw new IllegalStateException("the WASI host functions changed order at " + functions[i].name());
-            }
-            wasi[i] = functions[i].handle();
+            handles[i] = functions[i].handle();
         }
+        return handles;
     }
 }

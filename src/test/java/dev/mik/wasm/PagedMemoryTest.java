@@ -56,6 +56,41 @@ class PagedMemoryTest {
         assertTrue(cache.reused() > 0, "the sequences ran on recycled pages too");
     }
 
+    /**
+     * A paged memory holding its growth limit itself grows exactly as Chicory's memory behind {@link CappedMemory}
+     * does: seeded grows against the module's maximum, the instance's cap and a small pool give the same answers, and
+     * both accounts hold the same bytes and the same refusal.
+     */
+    @Test
+    void aLimitHeldByThePagedMemoryGrowsLikeTheCappedWrapper() {
+        Random random = new Random(20261201);
+        PageCache cache = new PageCache(new MemoryPool(256L << 20), 64L << 20);
+        for (int sequence = 0; sequence < 200; sequence++) {
+            int initial = random.nextInt(3);
+            int declaredMaximum = initial + random.nextInt(12);
+            int cappedMaximum = initial + random.nextInt(declaredMaximum - initial + 1);
+            long capBytes = (long) PAGE * (initial + random.nextInt(14));
+            long poolBytes = (long) PAGE * (initial + 1 + random.nextInt(14));
+            MemoryPool theirPool = new MemoryPool(poolBytes);
+            MemoryPool ourPool = new MemoryPool(poolBytes);
+            MemoryAccount theirAccount = new MemoryAccount(theirPool.tryReserve((long) initial * PAGE), capBytes);
+            MemoryAccount ourAccount = new MemoryAccount(ourPool.tryReserve((long) initial * PAGE), capBytes);
+            Memory theirs = new CappedMemory(new ByteBufferMemory(new MemoryLimits(initial, cappedMaximum)),
+                    new GrowthLimit(declaredMaximum, theirAccount));
+            PagedMemory ours = new PagedMemory(initial, cappedMaximum, cache,
+                    new GrowthLimit(declaredMaximum, ourAccount));
+            for (int grow = 0; grow < 8; grow++) {
+                int more = random.nextInt(6) - 1;
+                assertEquals(theirs.grow(more), ours.grow(more), "sequence " + sequence + " grow " + grow);
+                assertEquals(theirs.pages(), ours.pages());
+                assertEquals(theirAccount.held(), ourAccount.held());
+                assertEquals(theirAccount.refusal(), ourAccount.refusal());
+                assertEquals(theirAccount.refusedByPool(), ourAccount.refusedByPool());
+            }
+            ours.recycle();
+        }
+    }
+
     /** A memory made of recycled pages reads zeros everywhere, whatever the earlier memory wrote. */
     @Test
     void recycledPagesAreZeroWhenTakenAgain() {
