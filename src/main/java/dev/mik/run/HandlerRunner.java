@@ -11,8 +11,8 @@ import dev.mik.wasm.HandlerFailureException;
 import dev.mik.wasm.MemoryLimitException;
 import dev.mik.wasm.OutputLimitException;
 import dev.mik.wasm.PreparedInstance;
-import dev.mik.wasm.WagiInput;
-import dev.mik.wasm.WagiOutput;
+import dev.mik.wasm.CommandInput;
+import dev.mik.wasm.CommandOutput;
 import dev.mik.watch.Watchdog;
 
 import java.nio.charset.StandardCharsets;
@@ -56,10 +56,10 @@ final class HandlerRunner {
                         long responseMaxBytes) {
         WagiRoute route = version.route(request);
         var input = WagiEnvironment.of(request, route);
-        RunDeadline.Outcome<WagiOutput> outcome = RunDeadline.run(deadlines, timeoutMs,
+        RunDeadline.Outcome<CommandOutput> outcome = RunDeadline.run(deadlines, timeoutMs,
                 () -> runGuest(version, input, route.export(), memoryMaxBytes, responseMaxBytes));
         RuntimeException failed = outcome.failure();
-        WagiOutput output = outcome.value();
+        CommandOutput output = outcome.value();
         if (failed != null) {
             if (outcome.timedOut()) {
                 LOG.warning(() -> "Handler " + request.module() + " timed out after " + timeoutMs + " ms [request "
@@ -79,7 +79,7 @@ final class HandlerRunner {
         }
     }
 
-    private WagiOutput runGuest(ModuleVersion version, WagiInput input, String export, long memoryMaxBytes,
+    private CommandOutput runGuest(ModuleVersion version, CommandInput input, String export, long memoryMaxBytes,
                                 long responseMaxBytes) {
         guestsRunning.incrementAndGet();
         try {
@@ -93,7 +93,7 @@ final class HandlerRunner {
         }
     }
 
-    private static WagiOutput runOnce(ModuleVersion version, WagiInput input, String export, long memoryMaxBytes,
+    private static CommandOutput runOnce(ModuleVersion version, CommandInput input, String export, long memoryMaxBytes,
                                       long responseMaxBytes) {
         PreparedInstance instance;
         try (Span instantiate = Tracing.spans().nested("handler.instantiate")) {

@@ -14,8 +14,8 @@ import dev.mik.wasm.CompiledModule;
 import dev.mik.wasm.HandlerFailureException;
 import dev.mik.wasm.MemoryLimitException;
 import dev.mik.wasm.PreparedInstance;
-import dev.mik.wasm.WagiInput;
-import dev.mik.wasm.WagiOutput;
+import dev.mik.wasm.CommandInput;
+import dev.mik.wasm.CommandOutput;
 import dev.mik.watch.Watchdog;
 
 import java.nio.charset.StandardCharsets;
@@ -112,9 +112,9 @@ final class ModuleProbe {
     }
 
     private static String runRoutes(ModuleName name, PreparedInstance instance) {
-        WagiOutput output;
+        CommandOutput output;
         try {
-            output = instance.run(new WagiInput(Map.of(), List.of(name.value()), new byte[0]),
+            output = instance.run(new CommandInput(Map.of(), List.of(name.value()), new byte[0]),
                     WagiRoutes.ROUTES_EXPORT, ROUTES_OUTPUT_MAX_BYTES);
         } catch (HandlerFailureException failed) {
             throw invalid(name, "its _routes failed: " + failed.getMessage());

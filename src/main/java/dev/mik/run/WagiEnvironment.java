@@ -2,7 +2,7 @@ package dev.mik.run;
 
 import dev.mik.http.HttpRequests;
 import dev.mik.http.QueryString;
-import dev.mik.wasm.WagiInput;
+import dev.mik.wasm.CommandInput;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,7 +26,7 @@ public final class WagiEnvironment {
     }
 
     /** The input of {@code request} as {@code route} (one of its module's routes, matching it) answers it. */
-    public static WagiInput of(HandlerRequest request, WagiRoute route) {
+    public static CommandInput of(HandlerRequest request, WagiRoute route) {
         String rawPathInfo = route.rest(request.rawPathInfo());
         String pathInfo = HttpRequests.decodePath(rawPathInfo);
         Map<String, String> env = new LinkedHashMap<>();
@@ -53,7 +53,7 @@ public final class WagiEnvironment {
         });
         env.put("HTTP_X_REQUEST_ID", request.requestId());
         env.put("HTTP_TRACEPARENT", request.traceparent());
-        return new WagiInput(env, arguments(request), request.body());
+        return new CommandInput(env, arguments(request), request.body());
     }
 
     /** {@code x-request-id} becomes {@code HTTP_X_REQUEST_ID}. */

@@ -212,7 +212,7 @@ public final class PreparedInstance {
      * parameters and returns nothing) once with {@code input}. A thread interrupt ends the guest with
      * {@link ChicoryInterruptedException}, which is passed through untouched.
      */
-    public WagiOutput run(WagiInput input, String export, long stdoutLimit) {
+    public CommandOutput run(CommandInput input, String export, long stdoutLimit) {
         if (!used.compareAndSet(false, true)) {
             throw new IllegalStateException("a prepared instance runs one request only");
         }
@@ -255,7 +255,7 @@ public final class PreparedInstance {
                 CURRENT_RUN.set(outer);
             }
         }
-        return new WagiOutput(stdout.bytes(), stderr.bytes());
+        return new CommandOutput(stdout.bytes(), stderr.bytes());
     }
 
     private static boolean causedByHeapExhaustion(Throwable trap) {
