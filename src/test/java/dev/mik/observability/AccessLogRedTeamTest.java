@@ -71,6 +71,65 @@ class AccessLogRedTeamTest {
         assertEquals(4_097, written.get());
     }
 
+    /**
+     * An Error while one line is written (an OutOfMemoryError formatting a long line on a full heap — the queue above
+     * is one way to fill it) ends the writer's thread: publishQueued catches RuntimeException only and
+     * writeUntilStopped InterruptedException only. The rest of its batch, already taken off the queue, is lost, and
+     * later lines wait unwritten until 4,096 have piled up and a caller writes them.
+     */
+    @Test
+    void anErrorWritingOneLineLosesNoOtherLine() throws Exception {
+        Logger target = Logger.getLogger("dev.mik.access.red-team-error");
+        target.setUseParentHandlers(false);
+        CountDownLatch held = new CountDownLatch(1);
+        java.util.List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Handler failing = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                try {
+                    held.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                if (record.getMessage().contains("request_id=id3 ")) {
+                    throw new OutOfMemoryError("simulated: Java heap space");
+                }
+                lines.add(record.getMessage());
+            }
+
+            @Override public void flush() { }
+
+            @Override public void close() { }
+        };
+        target.addHandler(failing);
+        AccessLogWriter writer = new AccessLogWriter(target, 4_096, task -> new Thread(task, "red-access-writer-2"));
+        try {
+            writer.write(small(0));
+            Thread.sleep(200);
+            for (int i = 1; i <= 9; i++) {
+                writer.write(small(i)); // one batch of 1..9 behind the held line 0
+            }
+            held.countDown();
+            Thread.sleep(500);
+            writer.write(small(10));
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+            while (lines.size() < 10 && System.nanoTime() < until) {
+                Thread.sleep(20);
+            }
+            assertEquals(10, lines.size(), "written within 3 s: " + lines.stream()
+                    .map(l -> l.replaceAll(".*request_id=(id[0-9]+).*", "$1")).toList());
+        } finally {
+            held.countDown();
+            writer.stop();
+            target.removeHandler(failing);
+            target.setUseParentHandlers(true);
+        }
+    }
+
+    private static AccessEntry small(int i) {
+        return new AccessEntry("GET", "run", "hello", 200, 1_000, 0, 100, "id" + i, "t");
+    }
+
     /** A request's name as its path wrote it: distinct text per request, as each request brings its own. */
     private static AccessEntry entry(int i) {
         StringBuilder name = new StringBuilder(NAME_CHARS);
