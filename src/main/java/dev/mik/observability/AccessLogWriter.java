@@ -53,7 +53,7 @@ final class AccessLogWriter {
         Pending pending = new Pending(recordOf(target), entry);
         queueLock.lock();
         try {
-            if (open && queue.size() < capacity) {
+            if (open && queue.size() < capacity && thread.isAlive()) {
                 queue.add(pending);
                 arrived.signal();
                 return;
@@ -126,10 +126,19 @@ final class AccessLogWriter {
         for (Pending pending : batch) {
             try {
                 publish(pending);
-            } catch (RuntimeException e) {
-                // a failing handler loses this line, as it did on the request's thread, and not the lines after it
-                LOG.log(Level.WARNING, "Could not write an access-log line", e);
+            } catch (RuntimeException | Error e) {
+                // a failing handler (or an OutOfMemoryError formatting one line) loses this line, as it did on the
+                // request's thread, and not the lines after it; the writer goes on
+                reportFailure(e);
             }
+        }
+    }
+
+    private static void reportFailure(Throwable failure) {
+        try {
+            LOG.log(Level.WARNING, "Could not write an access-log line", failure);
+        } catch (RuntimeException | Error ignored) {
+            // logging needs memory too; the next line is what matters
         }
     }
 

@@ -6,13 +6,13 @@ import dev.mik.observability.Span;
 import dev.mik.observability.Tracing;
 import dev.mik.problem.ProblemException;
 import dev.mik.problem.ProblemType;
+import dev.mik.wasm.CommandInput;
+import dev.mik.wasm.CommandOutput;
 import dev.mik.wasm.HandlerExitException;
 import dev.mik.wasm.HandlerFailureException;
 import dev.mik.wasm.MemoryLimitException;
 import dev.mik.wasm.OutputLimitException;
 import dev.mik.wasm.PreparedInstance;
-import dev.mik.wasm.CommandInput;
-import dev.mik.wasm.CommandOutput;
 import dev.mik.watch.Watchdog;
 
 import java.nio.charset.StandardCharsets;

@@ -10,12 +10,12 @@ import dev.mik.config.MikConfig;
 import dev.mik.observability.LogText;
 import dev.mik.problem.ProblemException;
 import dev.mik.problem.ProblemType;
+import dev.mik.wasm.CommandInput;
+import dev.mik.wasm.CommandOutput;
 import dev.mik.wasm.CompiledModule;
 import dev.mik.wasm.HandlerFailureException;
 import dev.mik.wasm.MemoryLimitException;
 import dev.mik.wasm.PreparedInstance;
-import dev.mik.wasm.CommandInput;
-import dev.mik.wasm.CommandOutput;
 import dev.mik.watch.Watchdog;
 
 import java.nio.charset.StandardCharsets;

@@ -266,6 +266,13 @@ public final class RunGuard {
      * {@code host.call}: counts against the call limit and the deadline. Only JSON text crosses, with what is left of
      * the run's deadline, so the host's call keeps this deadline rather than one of its own.
      */
+    /**
+     * What reading a {@code host.call}'s options costs the host, charged to the script per character of their JSON
+     * text: read whole, then bound (JSON-P and JSON-B), a text of millions of characters is tens of megabytes, which
+     * would otherwise fall outside the run's budget with the handler's own work.
+     */
+    static final long OPTIONS_BYTES_PER_CHAR = 16;
+
     public String call(String module, String optionsJson) {
         check();
         if (++calls > maxCalls) {
@@ -283,7 +290,9 @@ public final class RunGuard {
             throw e;
         } finally {
             hostCpu += THREADS.getCurrentThreadCpuTime() - cpuBefore;
-            hostAllocated += THREADS.getCurrentThreadAllocatedBytes() - allocatedBefore;
+            // the handler's run is the host's, but reading the options is done for the script: charged to it
+            long spent = THREADS.getCurrentThreadAllocatedBytes() - allocatedBefore;
+            hostAllocated += Math.max(0, spent - OPTIONS_BYTES_PER_CHAR * optionsJson.length());
             hostCalls++;
         }
         check();

@@ -36,6 +36,14 @@ import java.util.regex.Pattern;
 record CallOptions(String method, String path, Map<String, String> headers, String body, String query) {
 
     private static final Pattern METHOD = Pattern.compile("[A-Z]{1,16}");
+
+    /**
+     * Characters a call's head may have: its method, path, query and headers (names and values) together, counted
+     * before anything is percent-encoded. Options may be 8 Mi characters (the sandbox's JSON cap) and a path
+     * percent-encodes to up to nine times its length, work the script's allocation budget does not see; an HTTP
+     * server takes a request head of a few kilobytes to a megabyte.
+     */
+    static final int MAX_HEAD_CHARS = 64 * 1024;
     private static final CallOptions NONE = of(new Sent(null, null, null, null, null));
 
     CallOptions {
@@ -90,6 +98,13 @@ record CallOptions(String method, String path, Map<String, String> headers, Stri
         if (sent.headers() instanceof JsonObject object) {
             object.forEach((name, value) -> headers.put(name, text(value)));
         }
+        Object query = querySource(sent.query());
+        long head = (long) method.length() + path.length() + characters(headers)
+                + (query instanceof String raw ? raw.length() : characters(asMap(query)));
+        if (head > MAX_HEAD_CHARS) {
+            throw badRequest("the method, path, query and headers are " + head + " characters together, above the"
+                    + " limit of " + MAX_HEAD_CHARS);
+        }
         String body = "";
         if (!isAbsent(sent.body())) {
             body = text(sent.body());
@@ -98,7 +113,8 @@ record CallOptions(String method, String path, Map<String, String> headers, Stri
                 headers.put("Content-Type", "application/json");
             }
         }
-        return new CallOptions(method, path.startsWith("/") ? path : "/" + path, headers, body, query(sent.query()));
+        String encodedQuery = query instanceof String raw ? raw : QueryString.encode(asMap(query));
+        return new CallOptions(method, path.startsWith("/") ? path : "/" + path, headers, body, encodedQuery);
     }
 
     /** The body's bytes as the handler reads them. */
@@ -106,7 +122,8 @@ record CallOptions(String method, String path, Map<String, String> headers, Stri
         return body.getBytes(StandardCharsets.UTF_8);
     }
 
-    private static String query(JsonValue query) {
+    /** The query as the script gave it: the raw text without {@code ?}, or the object's names and values. */
+    private static Object querySource(JsonValue query) {
         if (isAbsent(query)) {
             return "";
         }
@@ -117,9 +134,22 @@ record CallOptions(String method, String path, Map<String, String> headers, Stri
         if (query instanceof JsonObject object) {
             Map<String, String> values = new LinkedHashMap<>();
             object.forEach((name, value) -> values.put(name, text(value)));
-            return QueryString.encode(values);
+            return values;
         }
         throw badRequest("query must be a string or an object");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, String> asMap(Object query) {
+        return (Map<String, String>) query;
+    }
+
+    private static long characters(Map<String, String> pairs) {
+        long count = 0;
+        for (Map.Entry<String, String> pair : pairs.entrySet()) {
+            count += pair.getKey().length() + pair.getValue().length();
+        }
+        return count;
     }
 
     /** A member that must be a string when present. */

@@ -750,10 +750,42 @@
     }
     return callWith(nativeApply, this, self, args);
   });
+  var booleanValueOf = Boolean.prototype.valueOf;
+  // the primitive the native takes a String, Number or Boolean object for (a gap, a listed key, a value), converted once
+  // here through the object's own toString or valueOf, so what is measured is what the native writes; else v
+  function unwrapped(v) {
+    if (v !== null && typeof v === 'object') {
+      var kind = objectToString.call(v);
+      if (kind === '[object String]') { return String(v); }
+      if (kind === '[object Number]') { return Number(v); }
+      if (kind === '[object Boolean]') { return callWith(booleanValueOf, v); }
+    }
+    return v;
+  }
+  // the keys an array replacer names, as the native lists them: strings, numbers and String or Number objects,
+  // each once, in order
+  function propertyList(replacer) {
+    var n = arrayLength(replacer, 'JSON.stringify replacer'), list = [], seen = new Set();
+    for (var i = 0; i < n; i++) {
+      tick();
+      var item = unwrapped(replacer[i]);
+      var key = typeof item === 'string' ? item : typeof item === 'number' ? String(item) : undefined;
+      if (key !== undefined && !seen.has(key)) { seen.add(key); list.push(key); }
+    }
+    return list;
+  }
+  function own(target, key, value) {
+    defineProperty(target, key, { value: value, writable: true, enumerable: true, configurable: true });
+  }
   function boundedStringify(value, replacer, space, cap) {
+    space = unwrapped(space);
     var gap = typeof space === 'number' ? min(10, max(0, floor(space))) :
               typeof space === 'string' ? min(10, space.length) : 0;
     var userReplacer = typeof replacer === 'function' ? replacer : null;
+    // an array replacer: this pass measures a copy of the value, each member read once and converted, and the
+    // text is the native's second pass over that copy (a getter, toJSON or toString read again could answer longer)
+    var keys = userReplacer === null && isArray(replacer) ? propertyList(replacer) : null;
+    var copies = new WeakSet(), root;
     var depths = new WeakMap(), budget = cap, values = 0, covered = 0;
     var counting = function (key, v) {
       tick();
@@ -761,12 +793,8 @@
         throw new RangeError('JSON.stringify: more than ' + MAX_JSON_VALUES + ' values');
       }
       if (userReplacer !== null) { v = callWith(userReplacer, this, key, v); }
-      // the native writes a String or Number object as its primitive, converting it after this replacer
-      // (through the object's own toString or valueOf): convert it here, once, so it is measured
-      if (v !== null && typeof v === 'object') {
-        var kind = objectToString.call(v);
-        if (kind === '[object String]') { v = String(v); } else if (kind === '[object Number]') { v = Number(v); }
-      }
+      v = unwrapped(v);
+      if (keys !== null) { v = copied(this, key, v); }
       var depth = (depths.get(this) || 0) + 1;
       // strings at their escaped length: a control character is written as six ('\u0001')
       var size = ticker.jsonQuotedLength(String(key)) + 2 + gap * depth;
@@ -784,11 +812,40 @@
       }
       return v;
     };
-    if (isArray(replacer)) {
-      nativeStringify(value, counting, space);
-      return nativeStringify(value, replacer, space);
+    // v, member key of holder, as the copy holds it: an object or array as a copy of the members the text can
+    // hold (an object's listed keys, an array's elements), which this pass then visits and fills in; nothing
+    // the native would call (a function, a symbol) stays in a copy
+    function copied(holder, key, v) {
+      var kept = v;
+      if (typeof v === 'function' || typeof v === 'symbol') {
+        kept = undefined;
+      } else if (v !== null && typeof v === 'object') {
+        var i, n;
+        if (isArray(v)) {
+          n = limit('JSON.stringify on an array whose length', toLength(v.length), MAX_ARRAY);
+          kept = [];
+          for (i = 0; i < n; i++) { tick(); kept[i] = v[i]; }
+        } else {
+          kept = {};
+          for (i = 0; i < keys.length; i++) {
+            tick();
+            var member = v[keys[i]];
+            if (member !== undefined && typeof member !== 'function') { own(kept, keys[i], member); }
+          }
+        }
+        copies.add(kept);
+      }
+      if (copies.has(holder)) {
+        if (isArray(holder)) { holder[key] = kept === undefined ? null : kept; }
+        else if (kept === undefined) { delete holder[key]; }
+        else { own(holder, key, kept); }
+      } else {
+        root = kept;
+      }
+      return kept;
     }
-    return nativeStringify(value, counting, space);
+    var text = nativeStringify(value, counting, space);
+    return keys === null ? text : nativeStringify(root, keys, space);
   }
   method(JSON, 'stringify', function stringify(value, replacer, space) {
     enter();

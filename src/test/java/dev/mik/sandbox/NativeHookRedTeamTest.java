@@ -98,6 +98,16 @@ class NativeHookRedTeamTest {
         assertTrue(failure.getDetail().contains(cap), failure.getDetail());
     }
 
+    /**
+     * A key an array replacer names twice is written once, as the standard says; Nashorn's own writes it as often as
+     * it is named, which a measure of each value once could not bound.
+     */
+    @Test
+    void aKeyListedTwiceIsWrittenOnce() throws Exception {
+        assertEquals("[\"{\\\"a\\\":1,\\\"b\\\":2}\"]",
+                fixture.runBody("return [JSON.stringify({ a: 1, b: 2 }, ['a', 'b', 'a', new String('a')])];").json());
+    }
+
     /** The plain engine, with the sandbox's language options: what the native {@code JSON.stringify} writes. */
     private static final ScriptEngine PLAIN =
             new NashornScriptEngineFactory().getScriptEngine("--language=es6", "-strict");
@@ -105,14 +115,16 @@ class NativeHookRedTeamTest {
     /**
      * The sandbox's {@code JSON.stringify} writes what the native one writes, over a seeded corpus of values that
      * mix primitives, wrapper objects (some with their own {@code toString} or {@code valueOf}), {@code toJSON},
-     * nested arrays and objects, with and without a replacer function and a gap.
+     * nested arrays and objects (an array-index key among their members), with and without a replacer function or
+     * list and a gap.
      */
     @Test
     void stringifyWritesWhatTheNativeWrites() throws Exception {
         Random random = new Random(20261201);
         String[] replacers = {"undefined", "function (k, v) { return typeof v === 'number' ? v + 1 : v; }",
             "function (k, v) { return typeof v === 'string' ? new String(v + '!') : v; }",
-            "function (k, v) { return k === 'drop' ? undefined : v; }"};
+            "function (k, v) { return k === 'drop' ? undefined : v; }", "['k2', 'k1', '7']",
+            "[new String('k1'), 7, 'drop', {}]", "[]"};
         String[] gaps = {"undefined", "2", "'--'"};
         for (int i = 0; i < 300; i++) {
             String call = "JSON.stringify(" + value(random, 3) + ", " + replacers[random.nextInt(replacers.length)]
@@ -151,7 +163,12 @@ class NativeHookRedTeamTest {
             default -> {
                 List<String> members = new ArrayList<>();
                 for (int n = random.nextInt(4); n > 0; n--) {
-                    members.add((random.nextInt(5) == 0 ? "drop" : "k" + n) + ": " + value(random, depth - 1));
+                    String name = switch (random.nextInt(6)) {
+                        case 0 -> "drop";
+                        case 1 -> "'7'";
+                        default -> "k" + n;
+                    };
+                    members.add(name + ": " + value(random, depth - 1));
                 }
                 yield "{" + String.join(", ", members) + "}";
             }

@@ -58,7 +58,8 @@ class StringifyCapRedTeamTest {
     void anArrayReplacerHoldsTheCapAgainstAGetterThatGrows() {
         assertCapped("var big = 'x'.repeat(1 << 22), a = [];\n"
                 + "for (var i = 0; i < 10; i++) { (function () { var n = 0, o = {};\n"
-                + "  Object.defineProperty(o, 'a', { get: function () { return n++ ? big : 'x'; }, enumerable: true });\n"
+                + "  Object.defineProperty(o, 'a', { get: function () { return n++ ? big : 'x'; },\n"
+                + "    enumerable: true });\n"
                 + "  a.push(o); })(); }\n"
                 + "return JSON.stringify(a, ['a']).length;");
     }
@@ -90,6 +91,8 @@ class StringifyCapRedTeamTest {
             outcome = e.getClass().getSimpleName() + ": " + e.getMessage()
                     + (e instanceof ScriptFailure f ? " / " + f.getDetail() : "");
         }
-        assertTrue(outcome.contains(CAP), outcome);
+        // each getter, toJSON or toString is read once: the text is what was measured (or the cap refuses it)
+        assertTrue(outcome.contains(CAP) || outcome.matches("returned \\d+")
+                && Long.parseLong(outcome.substring("returned ".length())) <= BuiltinCaps.MAX_JSON_LENGTH, outcome);
     }
 }

@@ -82,7 +82,7 @@ class HostCallAllocationRedTeamTest {
             outcome = e.getClass().getSimpleName() + ": " + e.getMessage();
         }
         long allocated = THREADS.getCurrentThreadAllocatedBytes() - before;
-        java.nio.file.Files.writeString(java.nio.file.Path.of("target/redteam-hostcall.txt"), (allocated >> 20) + " MiB, " + calls.get() + " calls: " + outcome);
-        assertTrue(allocated <= 2 * BUDGET + (64L << 20), "the run allocated " + (allocated >> 20) + " MiB, " + calls.get() + " calls reached the handler side: " + outcome);
+        assertTrue(allocated <= 2 * BUDGET + (64L << 20), "the run allocated " + (allocated >> 20) + " MiB, "
+                + calls.get() + " calls reached the handler side: " + outcome);
     }
 }

@@ -61,7 +61,7 @@ class GrowthLimitRedTeamTest {
             PreparedInstance instance = prepare(pool, cap);
             try {
                 assertThrows(HandlerFailureException.class,
-                        () -> instance.run(new WagiInput(Map.of(), List.of("x"), new byte[0]), export, 1 << 10),
+                        () -> instance.run(new CommandInput(Map.of(), List.of("x"), new byte[0]), export, 1 << 10),
                         export);
                 assertTrue(instance.heldBytes() <= cap, export + " holds " + instance.heldBytes());
             } finally {
@@ -74,7 +74,7 @@ class GrowthLimitRedTeamTest {
     private static int[] run(MemoryPool pool, long cap, String export) {
         PreparedInstance instance = prepare(pool, cap);
         try {
-            byte[] out = instance.run(new WagiInput(Map.of(), List.of("x"), new byte[0]), export, 1 << 10).stdout();
+            byte[] out = instance.run(new CommandInput(Map.of(), List.of("x"), new byte[0]), export, 1 << 10).stdout();
             assertTrue(instance.heldBytes() <= cap, "holds " + instance.heldBytes() + " under " + cap);
             int[] answers = new int[out.length / 4];
             ByteBuffer.wrap(out).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer().get(answers);

@@ -100,8 +100,8 @@ class SharedWasiRedTeamTest {
         return PreparedInstance.prepare(module, CAP, pool.tryReserve(PreparedInstance.initialBytes(module, CAP)));
     }
 
-    private static WagiInput input(String id) {
-        return new WagiInput(Map.of("X_RUN", id), List.of("/run/wasibind"), new byte[0]);
+    private static CommandInput input(String id) {
+        return new CommandInput(Map.of("X_RUN", id), List.of("/run/wasibind"), new byte[0]);
     }
 
     private static String run(PreparedInstance instance, String id) {

@@ -72,7 +72,8 @@ class WasiBindingTest {
 
     private static String run(PreparedInstance instance, String id) {
         try {
-            CommandInput input = new CommandInput(Map.of("REQUEST_METHOD", "POST", "HTTP_X_RUN", id, "PATH_INFO", "/" + id),
+            CommandInput input = new CommandInput(
+                    Map.of("REQUEST_METHOD", "POST", "HTTP_X_RUN", id, "PATH_INFO", "/" + id),
                     List.of("/run/echo/" + id), ("body-" + id).getBytes(StandardCharsets.UTF_8));
             return new String(instance.run(input, "_start", 1 << 20).stdout(), StandardCharsets.UTF_8);
         } finally {
