@@ -3,18 +3,16 @@ package dev.mik.run;
 import dev.mik.memory.MemoryPool;
 import dev.mik.problem.ProblemException;
 import dev.mik.problem.ProblemType;
+import dev.mik.testing.DeferredExecutor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Queue;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -72,25 +70,7 @@ class ModuleCatalogTest {
         assertEquals("broken", catalog.resolve(dir, new ModuleName("broken"), MAX_BYTES, MEMORY_MAX).name().value());
     }
 
-    /** Compilations wait here until the test runs them: what a request sees while one is under way. */
-    private static final class Deferred implements Executor {
-        final Queue<Runnable> queued = new ArrayDeque<>();
-
-        @Override
-        public synchronized void execute(Runnable task) {
-            queued.add(task);
-        }
-
-        synchronized int runAll() {
-            int ran = 0;
-            for (Runnable task; (task = queued.poll()) != null; ran++) {
-                task.run();
-            }
-            return ran;
-        }
-    }
-
-    private final Deferred compiler = new Deferred();
+    private final DeferredExecutor compiler = new DeferredExecutor();
     private final List<ModuleVersion> compiledVersions = new ArrayList<>();
     private final HandlerMemory backgroundMemory = HandlerFixtures.memory(new MemoryPool(1L << 30));
     private final ModuleCatalog background = new ModuleCatalog(backgroundMemory, compiler, () -> 60_000,

@@ -4,6 +4,7 @@ import dev.mik.problem.ProblemException;
 import dev.mik.problem.ProblemType;
 import dev.mik.sandbox.CompiledScript;
 import dev.mik.sandbox.SandboxFixture;
+import dev.mik.testing.DeferredExecutor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -12,10 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
-import java.util.ArrayDeque;
-import java.util.Queue;
 import java.util.Set;
-import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -38,25 +36,7 @@ class ScriptRepositoryTest {
     @TempDir
     Path dir;
 
-    /** Compilations wait here until the test runs them: what a request sees while one is under way. */
-    private static final class Deferred implements Executor {
-        final Queue<Runnable> queued = new ArrayDeque<>();
-
-        @Override
-        public synchronized void execute(Runnable task) {
-            queued.add(task);
-        }
-
-        synchronized int runAll() {
-            int ran = 0;
-            for (Runnable task; (task = queued.poll()) != null; ran++) {
-                task.run();
-            }
-            return ran;
-        }
-    }
-
-    private final Deferred compiler = new Deferred();
+    private final DeferredExecutor compiler = new DeferredExecutor();
     private final ScriptRepository repository = new ScriptRepository(FIXTURE.sandbox, compiler, module -> true);
 
     /** Writes a new version of {@code name}, with a modification time of its own so each edit has its own stamp. */
