@@ -19,7 +19,7 @@ import java.util.Set;
 
 /**
  * Turns what a script returned into the HTTP answer (status, headers, body) (a returned {@code host.call} result
- * that the script left unchanged is passed through by {@link ScriptExecutor} instead). A script's status, like a
+ * that the script left unchanged is passed through by {@link ScriptRuns} instead). A script's status, like a
  * handler's, is 200–599: a 1xx would announce an interim response or a protocol switch that never comes.
  */
 final class ScriptResponses {
