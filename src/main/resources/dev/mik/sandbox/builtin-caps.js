@@ -785,7 +785,7 @@
     // an array replacer: this pass measures a copy of the value, each member read once and converted, and the
     // text is the native's second pass over that copy (a getter, toJSON or toString read again could answer longer)
     var keys = userReplacer === null && isArray(replacer) ? propertyList(replacer) : null;
-    var copies = new WeakSet(), root;
+    var copies = new WeakSet(), copyOf = new WeakMap(), root;
     var depths = new WeakMap(), budget = cap, values = 0, covered = 0;
     var counting = function (key, v) {
       tick();
@@ -819,6 +819,10 @@
       var kept = v;
       if (typeof v === 'function' || typeof v === 'symbol') {
         kept = undefined;
+      } else if (copies.has(v)) {
+        kept = v;   // a copy this pass made already holds what it measured
+      } else if (copyOf.has(v)) {
+        kept = copyOf.get(v);   // one copy per object, so a cycle stays a cycle and is refused as the native does
       } else if (v !== null && typeof v === 'object') {
         var i, n;
         if (isArray(v)) {
@@ -834,6 +838,7 @@
           }
         }
         copies.add(kept);
+        copyOf.set(v, kept);
       }
       if (copies.has(holder)) {
         if (isArray(holder)) { holder[key] = kept === undefined ? null : kept; }

@@ -108,6 +108,18 @@ class NativeHookRedTeamTest {
                 fixture.runBody("return [JSON.stringify({ a: 1, b: 2 }, ['a', 'b', 'a', new String('a')])];").json());
     }
 
+    /** With an array replacer too, a cycle is refused as the native refuses it, and a shared object written twice. */
+    @Test
+    void anArrayReplacerRefusesACycleAndWritesASharedObjectTwice() throws Exception {
+        String body = "var o = { a: 1 }, c = { a: 2 }; c.b = c;"
+                + " var out = [JSON.stringify({ a: o, b: [o, o] }, ['a', 'b'])];"
+                + " try { JSON.stringify(c, ['a', 'b']); out.push('no error'); } catch (e) { out.push(e.name); }"
+                + " return out;";
+        String expected = (String) PLAIN.eval("JSON.stringify((function () {" + body + "})())");
+        assertEquals(expected, fixture.runBody(body).json());
+        assertTrue(expected.contains("TypeError"), expected);
+    }
+
     /** The plain engine, with the sandbox's language options: what the native {@code JSON.stringify} writes. */
     private static final ScriptEngine PLAIN =
             new NashornScriptEngineFactory().getScriptEngine("--language=es6", "-strict");
