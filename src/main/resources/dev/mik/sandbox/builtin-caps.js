@@ -751,8 +751,9 @@
     return callWith(nativeApply, this, self, args);
   });
   var booleanValueOf = Boolean.prototype.valueOf;
-  // the primitive the native takes a String, Number or Boolean object for (a gap, a listed key, a value), converted once
-  // here through the object's own toString or valueOf, so what is measured is what the native writes; else v
+  // the primitive the native takes a String, Number or Boolean object for (a gap, a listed key, a value),
+  // converted once here through the object's own toString or valueOf, so what is measured is what the native
+  // writes; anything else as it is
   function unwrapped(v) {
     if (v !== null && typeof v === 'object') {
       var kind = objectToString.call(v);
