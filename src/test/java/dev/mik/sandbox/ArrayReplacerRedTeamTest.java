@@ -1,0 +1,129 @@
+package dev.mik.sandbox;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.openjdk.nashorn.api.scripting.NashornScriptEngineFactory;
+
+import javax.script.ScriptEngine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * Fifth red team (2026-12-01, h-red2), against the array-replacer copy of {@code JSON.stringify} (builtin-caps.js
+ * unwrapped, propertyList, copied, boundedStringify).
+ */
+class ArrayReplacerRedTeamTest {
+
+    @RegisterExtension
+    private static final SandboxFixture fixture = new SandboxFixture();
+
+    private static final ScriptEngine PLAIN =
+            new NashornScriptEngineFactory().getScriptEngine("--language=es6", "-strict");
+
+    private static void sameAsPlain(String body) throws Exception {
+        String expected = (String) PLAIN.eval("JSON.stringify((function () {" + body + "})())");
+        String actual;
+        try {
+            actual = fixture.runBody(body).json();
+        } catch (ScriptFailure e) {
+            actual = "ScriptFailure " + e.getDetail();
+        }
+        System.out.println("PROBE plain=" + expected + "\nPROBE sandbox=" + actual);
+        assertEquals(expected, actual, body);
+    }
+
+    @Test
+    void probeToStringTag() throws Exception {
+        sameAsPlain("var s = new String('abc'); try { Object.defineProperty(s, Symbol.toStringTag, { value: 'X' }); }"
+                + " catch (e) { return ['defineFailed', String(e)]; }"
+                + " return [Object.prototype.toString.call(s), JSON.stringify([s]), JSON.stringify([s], ['0'])];");
+    }
+
+    @Test
+    void probeFakeStringTag() throws Exception {
+        sameAsPlain("var o = { toString: function () { return 'zz'; }, a: 1 };"
+                + " try { Object.defineProperty(o, Symbol.toStringTag, { value: 'String' }); } catch (e) { return String(e); }"
+                + " return [Object.prototype.toString.call(o), JSON.stringify([o]), JSON.stringify({ x: o }, ['x', 'a'])];");
+    }
+
+    @Test
+    void protoKeyOnANullPrototypeObject() throws Exception {
+        sameAsPlain("var o = Object.create(null); o.a = 1;"
+                + " return [JSON.stringify(o, ['a', '__proto__']), JSON.stringify({ a: 2 }, ['a', '__proto__'])];");
+    }
+
+    @Test
+    void protoKeyOnAnObjectWithAPrototype() throws Exception {
+        sameAsPlain("var p = { a: 5 }; var o = Object.create(p); o.b = 1;"
+                + " return [JSON.stringify(o, ['a', 'b', '__proto__'])];");
+    }
+
+    @Test
+    void toJsonKeyListed() throws Exception {
+        sameAsPlain("var o = { a: { toJSON: 5, b: 1 }, c: { toJSON: function (k) { return { b: k }; } } };"
+                + " return [JSON.stringify(o, ['a', 'b', 'c', 'toJSON'])];");
+    }
+
+    private static final ScriptLimits LARGE_BUDGET = new ScriptLimits(5_000, 1L << 30, 10);
+
+    /**
+     * Null-prototype objects under an array replacer listing {@code __proto__}: the copy ({}) answers
+     * Object.prototype for it in the writing pass, a member the measuring pass never saw, written with four
+     * indented lines at the deepest level.
+     */
+    @Test
+    void nullPrototypeObjectsDeepWithAGapEndWithinTheBounds() throws Exception {
+        fixture.assertBounded(NULL_PROTO + "return JSON.stringify(a, ['__proto__'], 10).length;");
+    }
+
+    /** The same with a 1 Gi budget: the text must still be held to the 8 Mi cap. */
+    @Test
+    void nullPrototypeObjectsAreHeldToTheCap() throws Exception {
+        String source = "export default function (input) {\n" + NULL_PROTO
+                + "var t = JSON.stringify(a, ['__proto__'], 10); return [t.length];\n}";
+        String out;
+        try {
+            out = fixture.run(fixture.compile(source), "{}", LARGE_BUDGET).json();
+        } catch (ScriptFailure e) {
+            out = "failure " + e.getDetail();
+        }
+        System.out.println("PROBE nullProtoCap " + out);
+        org.junit.jupiter.api.Assertions.assertTrue(out.startsWith("failure") || Long.parseLong(
+                out.replaceAll("[^0-9]", "")) <= BuiltinCaps.MAX_JSON_LENGTH, out);
+    }
+
+    private static final String NULL_PROTO = "var a = [], d = a;\n"
+            + "for (var i = 0; i < 500; i++) { var n = []; d.push(n); d = n; }\n"
+            + "for (var j = 0; j < 1200; j++) { d.push(Object.create(null)); }\n";
+
+    /** Controls: the same shape without the hidden member (a list without __proto__; no list). */
+    @Test
+    void controlsWithoutTheHiddenMemberEndWithinTheBounds() throws Exception {
+        for (String call : new String[] {"JSON.stringify(a, ['x'], 10)", "JSON.stringify(a, null, 10)",
+            "JSON.stringify(a, ['__proto__'], 10)"}) {
+            SandboxFixture.Cost cost = fixture.measure(NULL_PROTO + "return " + call + ".length;");
+            System.out.println("PROBE " + call + " " + cost);
+        }
+        fixture.assertBounded(NULL_PROTO + "return JSON.stringify(a, ['x'], 10).length;");
+        fixture.assertBounded(NULL_PROTO + "return JSON.stringify(a, null, 10).length;");
+    }
+
+    /**
+     * One long string at the bottom of deep arrays, no replacer, no gap: the native writes each level by joining its
+     * children's finished texts, so the long string is copied once per level after the measure's last check.
+     */
+    @Test
+    void aLongStringUnderDeepArraysEndsWithinTheBounds() throws Exception {
+        for (int depth : new int[] {100, 1000, 3000}) {
+            SandboxFixture.Cost cost = fixture.measure(deep(depth) + "return JSON.stringify(a).length;");
+            System.out.println("PROBE deep " + depth + " " + cost);
+        }
+        fixture.assertBounded(deep(1000) + "return JSON.stringify(a).length;");
+    }
+
+    private static String deep(int depth) {
+        return "var a = [], d = a;\n"
+            + "for (var i = 0; i < " + depth + "; i++) { var n = []; d.push(n); d = n; }\n"
+            + "d.push('x'.repeat(4000000));\n";
+    }
+}
