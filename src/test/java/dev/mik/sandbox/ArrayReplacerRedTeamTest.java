@@ -176,4 +176,132 @@ class ArrayReplacerRedTeamTest {
         System.out.println("PROBE manyObjects " + cost);
         fixture.assertBounded("var START = Date.now();\n" + body);
     }
+
+    /**
+     * Time only (1 Gi budget, 5 s deadline): the writing pass's lookups (as slow as the measure's, see
+     * probeWritingPassShare) after a measure calibrated to end just before the deadline.
+     */
+    @Test
+    void manyObjectsTimesALongListWithALargeBudget() throws Exception {
+        long ms = calibrated(LARGE_BUDGET, 5_000, 0.85);
+        org.junit.jupiter.api.Assertions.assertTrue(ms <= 5_500, ms + " ms for a 5,000 ms deadline");
+    }
+
+    /** The same with the default limits (1 s, 64 MiB). */
+    @Test
+    void manyObjectsTimesALongListWithTheDefaultLimits() throws Exception {
+        long ms = 0;
+        for (double factor : new double[] {1.0, 1.1, 1.2, 1.3, 1.45}) {
+            ms = Math.max(ms, calibrated(SandboxFixture.LIMITS, 1_000, factor));
+        }
+        org.junit.jupiter.api.Assertions.assertTrue(ms <= SandboxFixture.BOUND_MS, ms + " ms for a 1,000 ms deadline");
+    }
+
+    private static long calibrated(ScriptLimits limits, int deadline, double factor) throws Exception {
+        String source = "export default function (input) { var START = Date.now();\n"
+                + "var keys = []; for (var i = 0; i < 20000; i++) { keys.push('key' + i); }\n"
+                + "function objs(n) { var m = []; for (var k = 0; k < n; k++) { m.push({}); } return m; }\n"
+                + "var n = 20, per = 0, left = 0, dt = 0;\n"
+                + "while (true) { var t0 = Date.now(); JSON.stringify(objs(n), keys); dt = Date.now() - t0;"
+                + " per = dt / n; left = " + deadline + " - (Date.now() - START); if (dt * 6 > left) { break; } n *= 2; }\n"
+                + "n = Math.max(1, Math.floor(left * " + factor + " / (per * 0.52))); var many = objs(n);\n"
+                + "return [n, per, left, JSON.stringify(many, keys).length, Date.now() - START]; }";
+        long start = System.nanoTime();
+        String out;
+        try {
+            out = fixture.run(fixture.compile(source), "{}", limits).json();
+        } catch (Exception e) {
+            out = e.getClass().getSimpleName() + ": " + e.getMessage();
+        }
+        long ms = (System.nanoTime() - start) / 1_000_000;
+        System.out.println("PROBE manyObjects deadline " + deadline + ": " + ms + " ms " + out);
+        return ms;
+    }
+
+    private static final String[] KEYS = {"'a'", "'b'", "'0'", "'1'", "'10'", "1", "2.5", "-0", "1e21",
+        "new String('a')", "new Number(1)", "'length'", "'toJSON'", "'__proto__'", "'constructor'", "'01'", "true",
+        "null", "{}", "'4294967295'", "'4294967294'"};
+
+    /** A seeded corpus with array replacers against the plain engine (duplicate keys left out: documented). */
+    @Test
+    void arrayReplacersWriteWhatTheNativeWrites() throws Exception {
+        java.util.Random random = new java.util.Random(20261202);
+        java.util.List<String> failures = new java.util.ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            java.util.List<String> list = new java.util.ArrayList<>();
+            java.util.Set<String> used = new java.util.HashSet<>();
+            for (int n = random.nextInt(6); n > 0; n--) {
+                String key = KEYS[random.nextInt(KEYS.length)];
+                String norm = key.replace("new String(", "").replace("new Number(", "").replace(")", "")
+                        .replace("'", "").replace("-0", "0");
+                if (used.add(norm)) {
+                    list.add(key);
+                }
+            }
+            String call = "JSON.stringify(" + value(random, 3) + ", [" + String.join(", ", list) + "]"
+                    + (random.nextBoolean() ? ", 1" : "") + ")";
+            String body = "return [" + call + "];";
+            String expected;
+            try {
+                expected = (String) PLAIN.eval("JSON.stringify((function () {" + body + "})())");
+            } catch (Exception e) {
+                continue;
+            }
+            String actual;
+            try {
+                actual = fixture.runBody(body).json();
+            } catch (ScriptFailure e) {
+                actual = "failure " + e.getDetail();
+            }
+            if (!expected.equals(actual)) {
+                failures.add(call + "\n  plain   " + expected + "\n  sandbox " + actual);
+            }
+        }
+        failures.stream().limit(8).forEach(f -> System.out.println("PROBE diff " + f));
+        assertEquals(0, failures.size(), failures.size() + " differ, first: " + (failures.isEmpty() ? "" : failures.get(0)));
+    }
+
+    private static String value(java.util.Random random, int depth) {
+        int kind = random.nextInt(depth > 0 ? 12 : 6);
+        return switch (kind) {
+            case 0 -> Integer.toString(random.nextInt(20));
+            case 1 -> "'s" + random.nextInt(5) + "'";
+            case 2 -> "null";
+            case 3 -> "new String('w')";
+            case 4 -> "undefined";
+            case 5 -> "(function () { var o = {}; Object.defineProperty(o, 'a', { get: function () { return 7; },"
+                    + " enumerable: " + random.nextBoolean() + " }); o.b = 1; return o; })()";
+            case 6, 7 -> {
+                java.util.List<String> items = new java.util.ArrayList<>();
+                for (int n = random.nextInt(4); n > 0; n--) {
+                    items.add(random.nextInt(5) == 0 ? "" : value(random, depth - 1));
+                }
+                yield "[" + String.join(", ", items) + (random.nextInt(4) == 0 ? ",," : "") + "]";
+            }
+            case 8 -> "Object.create(null)";
+            case 9 -> "{ toJSON: function (k) { return { a: k, b: " + value(random, depth - 1) + " }; } }";
+            default -> {
+                java.util.List<String> members = new java.util.ArrayList<>();
+                for (int n = random.nextInt(5); n > 0; n--) {
+                    String name = new String[] {"a", "b", "'0'", "'1'", "'10'", "length", "'01'", "c"}[random.nextInt(8)];
+                    members.add(name + ": " + value(random, depth - 1));
+                }
+                yield "{" + String.join(", ", members) + "}";
+            }
+        };
+    }
+
+    /** The writing pass alone is the plain engine's stringify of the copy: how long it takes against the whole. */
+    @Test
+    void probeWritingPassShare() throws Exception {
+        String setup = "var keys = []; for (var i = 0; i < 50000; i++) { keys.push('key' + i); }"
+                + " var many = []; for (var k = 0; k < 500; k++) { many.push({}); }"
+                + " JSON.stringify(many, keys); JSON.stringify(many, keys);";
+        String timed = " var t0 = Date.now(); JSON.stringify(many, keys); return [Date.now() - t0];";
+        Object plain = PLAIN.eval("JSON.stringify((function () {" + setup + timed + "})())");
+        String source = "export default function (input) {" + setup.replace("k < 500", "k < 50")
+                + " many = []; for (var k = 0; k < 500; k++) { many.push({}); }" + timed + "}";
+        String sandbox = fixture.run(fixture.compile(source), "{}", LARGE_BUDGET).json();
+        System.out.println("PROBE writing pass alone (plain) " + plain + " ms; sandbox both passes " + sandbox + " ms");
+    }
 }
