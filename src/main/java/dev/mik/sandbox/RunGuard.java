@@ -268,10 +268,10 @@ public final class RunGuard {
      */
     /**
      * What reading a {@code host.call}'s options costs the host, charged to the script per character of their JSON
-     * text: read whole, then bound (JSON-P and JSON-B), a text of millions of characters is tens of megabytes, which
-     * would otherwise fall outside the run's budget with the handler's own work.
+     * text (reading them whole, then binding them, was measured at up to 27): a text of millions of characters is
+     * hundreds of megabytes, which would otherwise fall outside the run's budget with the handler's own work.
      */
-    static final long OPTIONS_BYTES_PER_CHAR = 16;
+    public static final long OPTIONS_BYTES_PER_CHAR = 32;
 
     public String call(String module, String optionsJson) {
         check();

@@ -751,6 +751,9 @@
     return callWith(nativeApply, this, self, args);
   });
   var booleanValueOf = Boolean.prototype.valueOf;
+  // JSON.stringify: how many times its cap the joining of nested levels may copy, and the key lookups a second
+  // pass over a replacer list may make
+  var JSON_COPY_FACTOR = 16, MAX_JSON_LOOKUPS = 2097152;
   // the primitive the native takes a String, Number or Boolean object for (a gap, a listed key, a value),
   // converted once here through the object's own toString or valueOf, so what is measured is what the native
   // writes; anything else as it is
@@ -786,8 +789,8 @@
     // an array replacer: this pass measures a copy of the value, each member read once and converted, and the
     // text is the native's second pass over that copy (a getter, toJSON or toString read again could answer longer)
     var keys = userReplacer === null && isArray(replacer) ? propertyList(replacer) : null;
-    var copies = new WeakSet(), copyOf = new WeakMap(), root;
-    var depths = new WeakMap(), budget = cap, values = 0, covered = 0;
+    var copies = new WeakSet(), copyOf = new WeakMap(), objectCopies = 0, root;
+    var depths = new WeakMap(), budget = cap, values = 0, covered = 0, copying = 0;
     var counting = function (key, v) {
       tick();
       if (++values > MAX_JSON_VALUES) {
@@ -805,6 +808,13 @@
       budget -= size;
       if (budget < 0) {
         throw new RangeError('JSON.stringify: the result would exceed ' + cap + ' characters');
+      }
+      // the native joins each level from its members' finished texts, after this replacer's last call: each
+      // character is copied once per level above it (a long string under a thousand levels: gigabytes, seconds)
+      copying += size * depth;
+      if (copying > JSON_COPY_FACTOR * cap) {
+        throw new RangeError('JSON.stringify: joining the nested levels would copy more than '
+          + JSON_COPY_FACTOR * cap + ' characters');
       }
       // the text written so far lives in a growing buffer: the pool covers it ahead, a step at a time
       if (cap - budget > covered) {
@@ -831,7 +841,9 @@
           kept = [];
           for (i = 0; i < n; i++) { tick(); kept[i] = v[i]; }
         } else {
-          kept = {};
+          // no prototype: the writing pass finds only what was copied, even under a listed '__proto__'
+          kept = Object.create(null);
+          objectCopies++;
           for (i = 0; i < keys.length; i++) {
             tick();
             var member = v[keys[i]];
@@ -851,7 +863,17 @@
       return kept;
     }
     var text = nativeStringify(value, counting, space);
-    return keys === null ? text : nativeStringify(root, keys, space);
+    if (keys === null) { return text; }
+    // the copies hold the listed keys in the list's order, so they are written as they are; only an array-index
+    // key, which an object lists first, needs the list again, a lookup per key and object in one native call
+    if (!keys.some(isIndexKey)) { return nativeStringify(root, null, space); }
+    limit('JSON.stringify with a replacer list naming an array index: key lookups', objectCopies * keys.length,
+      MAX_JSON_LOOKUPS);
+    return nativeStringify(root, keys, space);
+  }
+  function isIndexKey(key) {
+    var n = +key;
+    return String(n >>> 0) === key && n !== 4294967295;
   }
   method(JSON, 'stringify', function stringify(value, replacer, space) {
     enter();
