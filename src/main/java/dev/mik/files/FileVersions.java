@@ -274,7 +274,9 @@ public final class FileVersions<T> {
     public List<String> sweep(Path dir) {
         List<String> released = new ArrayList<>();
         for (String name : List.copyOf(slots.keySet())) {
-            if (FileStamp.of(dir.resolve(name + suffix)) == null && forgetIfGone(name, dir.resolve(name + suffix))) {
+            Path file = dir.resolve(name + suffix);
+            // a cheap look first; forgetIfGone looks again under the name's lock
+            if (FileStamp.of(file) == null && forgetIfGone(name, file)) {
                 released.add(name);
             }
         }

@@ -98,9 +98,8 @@ record CallOptions(String method, String path, Map<String, String> headers, Stri
         if (sent.headers() instanceof JsonObject object) {
             object.forEach((name, value) -> headers.put(name, text(value)));
         }
-        Object query = querySource(sent.query());
-        long head = (long) method.length() + path.length() + characters(headers)
-                + (query instanceof String raw ? raw.length() : characters(asMap(query)));
+        Query query = Query.of(sent.query());
+        long head = (long) method.length() + path.length() + characters(headers) + query.characters();
         if (head > MAX_HEAD_CHARS) {
             throw badRequest("the method, path, query and headers are " + head + " characters together, above the"
                     + " limit of " + MAX_HEAD_CHARS);
@@ -113,8 +112,7 @@ record CallOptions(String method, String path, Map<String, String> headers, Stri
                 headers.put("Content-Type", "application/json");
             }
         }
-        String encodedQuery = query instanceof String raw ? raw : QueryString.encode(asMap(query));
-        return new CallOptions(method, path.startsWith("/") ? path : "/" + path, headers, body, encodedQuery);
+        return new CallOptions(method, path.startsWith("/") ? path : "/" + path, headers, body, query.text());
     }
 
     /** The body's bytes as the handler reads them. */
@@ -122,26 +120,36 @@ record CallOptions(String method, String path, Map<String, String> headers, Stri
         return body.getBytes(StandardCharsets.UTF_8);
     }
 
-    /** The query as the script gave it: the raw text without {@code ?}, or the object's names and values. */
-    private static Object querySource(JsonValue query) {
-        if (isAbsent(query)) {
-            return "";
-        }
-        if (query instanceof JsonString raw) {
-            String text = raw.getString();
-            return text.startsWith("?") ? text.substring(1) : text;
-        }
-        if (query instanceof JsonObject object) {
-            Map<String, String> values = new LinkedHashMap<>();
-            object.forEach((name, value) -> values.put(name, text(value)));
-            return values;
-        }
-        throw badRequest("query must be a string or an object");
-    }
+    /**
+     * The query as the script gave it, before it is percent-encoded: its raw text without {@code ?}, or (raw null) an
+     * object's names and values.
+     */
+    private record Query(String raw, Map<String, String> pairs) {
 
-    @SuppressWarnings("unchecked")
-    private static Map<String, String> asMap(Object query) {
-        return (Map<String, String>) query;
+        static Query of(JsonValue query) {
+            if (isAbsent(query)) {
+                return new Query("", null);
+            }
+            if (query instanceof JsonString raw) {
+                String text = raw.getString();
+                return new Query(text.startsWith("?") ? text.substring(1) : text, null);
+            }
+            if (query instanceof JsonObject object) {
+                Map<String, String> values = new LinkedHashMap<>();
+                object.forEach((name, value) -> values.put(name, CallOptions.text(value)));
+                return new Query(null, values);
+            }
+            throw badRequest("query must be a string or an object");
+        }
+
+        long characters() {
+            return raw != null ? raw.length() : CallOptions.characters(pairs);
+        }
+
+        /** The raw query a handler gets. */
+        String text() {
+            return raw != null ? raw : QueryString.encode(pairs);
+        }
     }
 
     private static long characters(Map<String, String> pairs) {

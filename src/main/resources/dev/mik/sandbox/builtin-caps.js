@@ -837,7 +837,7 @@
       } else if (v !== null && typeof v === 'object') {
         var i, n;
         if (isArray(v)) {
-          n = limit('JSON.stringify on an array whose length', toLength(v.length), MAX_ARRAY);
+          n = arrayLength(v, 'JSON.stringify');
           kept = [];
           for (i = 0; i < n; i++) { tick(); kept[i] = v[i]; }
         } else {
