@@ -1,5 +1,6 @@
 package dev.mik.wasm;
 
+import com.dylibso.chicory.runtime.ImportValues;
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.InterpreterMachine;
 import com.dylibso.chicory.runtime.Machine;
@@ -16,9 +17,10 @@ import java.util.function.Function;
  * @param compiledCode    the compiled code, reusable across instances; null while the module is interpreted
  * @param hasStartSection whether instantiation itself runs guest code (then it is never done off the request path)
  * @param footprint       the memories and tables each instance holds before it runs
+ * @param imports         the host functions its instances import, looked up once rather than on every instance
  */
 public record CompiledModule(String sha256, WasmModule module, Function<Instance, Machine> compiledCode,
-                             boolean hasStartSection, InstanceFootprint footprint) {
+                             boolean hasStartSection, InstanceFootprint footprint, ImportValues imports) {
 
     /** Whether instances run compiled code rather than the interpreter. */
     public boolean compiled() {
@@ -32,6 +34,6 @@ public record CompiledModule(String sha256, WasmModule module, Function<Instance
 
     /** This module with its compiled code. */
     CompiledModule withCode(Function<Instance, Machine> code) {
-        return new CompiledModule(sha256, module, code, hasStartSection, footprint);
+        return new CompiledModule(sha256, module, code, hasStartSection, footprint, imports);
     }
 }

@@ -92,7 +92,7 @@ public final class ModuleCompiler {
             refuseGrowableTables(module);
             refuseGcTypes(module);
             return new CompiledModule(sha256, module, null, module.startSection().isPresent(),
-                    InstanceFootprint.of(module));
+                    InstanceFootprint.of(module), PreparedInstance.importsOf(module));
         } catch (ChicoryException | IllegalArgumentException | IndexOutOfBoundsException e) {
             throw new InvalidModuleException("the file is not a valid WebAssembly module: " + e.getMessage());
         }

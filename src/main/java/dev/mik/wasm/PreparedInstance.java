@@ -11,11 +11,17 @@ import com.dylibso.chicory.runtime.WasmFunctionHandle;
 import com.dylibso.chicory.wasi.WasiExitException;
 import com.dylibso.chicory.wasi.WasiOptions;
 import com.dylibso.chicory.wasi.WasiPreview1;
+import com.dylibso.chicory.wasm.WasmModule;
+import com.dylibso.chicory.wasm.types.ExternalType;
+import com.dylibso.chicory.wasm.types.Import;
+import com.dylibso.chicory.wasm.types.ImportSection;
 import com.dylibso.chicory.wasm.types.MemoryLimits;
 import dev.mik.memory.MemoryPool;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -28,7 +34,8 @@ import java.util.logging.Logger;
  * built. So every instance imports the same forwarding functions, made once, and {@link #run} binds the WASI context
  * made for that request to its thread for as long as the guest runs: a guest's host calls are made on the thread that
  * runs it. A forwarding function serves only the instance bound on its thread, so no run reaches another's context.
- * (Forwarding functions made per instance were 46 host functions and their closures per run, JFR.)
+ * (Forwarding functions made per instance were 46 host functions and their closures per run, JFR; so were Chicory's
+ * generated functions bound to each run's context, which a run now makes only when it calls an uncommon one.)
  */
 public final class PreparedInstance {
 
@@ -47,8 +54,8 @@ public final class PreparedInstance {
     private static final int FD_READ;
     private static final int STDIN_FD = 0;
 
-    /** The forwarding WASI functions every instance imports. */
-    private static final ImportValues FORWARDING;
+    /** The forwarding WASI functions, one for each WASI function; an instance imports those its module names. */
+    private static final HostFunction[] FORWARDING;
     /** The run whose guest this thread runs now, while {@link #run} runs it. */
     private static final ThreadLocal<RunContext> CURRENT_RUN = new ThreadLocal<>();
 
@@ -65,22 +72,62 @@ public final class PreparedInstance {
                 fdRead = i;
             }
             int index = i;
-            forwarding[i] = new HostFunction(signature.module(), signature.name(), signature.functionType(),
-                    (instance, args) -> RunContext.of(instance).wasi[index].apply(instance, args));
+            WasiCall direct = WasiCalls.direct(signature.name());
+            WasmFunctionHandle handle = direct == null
+                    ? (instance, args) -> RunContext.of(instance).generated(index).apply(instance, args)
+                    : (instance, args) -> direct.call(RunContext.of(instance).wasi, instance, args);
+            forwarding[i] = new HostFunction(signature.module(), signature.name(), signature.functionType(), handle);
         }
         FD_READ = fdRead;
+        WasiCall fdReadCall = WasiCalls.direct("fd_read");
         forwarding[FD_READ] = new HostFunction(WASI_SIGNATURES[FD_READ].module(), WASI_SIGNATURES[FD_READ].name(),
                 WASI_SIGNATURES[FD_READ].functionType(), (instance, args) -> {
                     RunContext run = RunContext.of(instance);
                     return args[0] == STDIN_FD
                             ? run.stdin.fdRead(instance.memory(), (int) args[1], (int) args[2], (int) args[3])
-                            : run.wasi[FD_READ].apply(instance, args);
+                            : fdReadCall.call(run.wasi, instance, args);
                 });
-        FORWARDING = ImportValues.builder().addFunction(forwarding).build();
+        FORWARDING = forwarding;
     }
 
-    /** What one run's guest reaches through the forwarding functions: its own WASI context and stdin. */
-    private record RunContext(Instance instance, WasmFunctionHandle[] wasi, Stdin stdin) {
+    /**
+     * The forwarding functions {@code module} imports, once each, in the order it imports them: Chicory looks each
+     * import up among the import values on every instantiation, and all 46 made that a twentieth of a warm run (JFR).
+     * An import that is not a WASI function is left out, so instantiation refuses it as it would have.
+     */
+    static ImportValues importsOf(WasmModule module) {
+        Map<String, HostFunction> wanted = new LinkedHashMap<>();
+        ImportSection imports = module.importSection();
+        for (int i = 0; i < imports.importCount(); i++) {
+            Import declared = imports.getImport(i);
+            if (declared.importType() != ExternalType.FUNCTION) {
+                continue;
+            }
+            for (HostFunction function : FORWARDING) {
+                if (function.module().equals(declared.module()) && function.name().equals(declared.name())) {
+                    wanted.putIfAbsent(declared.module() + "\0" + declared.name(), function);
+                }
+            }
+        }
+        return ImportValues.builder().addFunction(wanted.values().toArray(HostFunction[]::new)).build();
+    }
+
+    /**
+     * What one run's guest reaches through the forwarding functions: its own WASI context and stdin. The calls a
+     * command makes on every run are made on {@link #wasi} directly ({@link WasiCalls}); Chicory's generated host
+     * functions, 46 of them and their closures, are made for a run only when it calls one of the others.
+     */
+    private static final class RunContext {
+        private final Instance instance;
+        private final WasiPreview1 wasi;
+        private final Stdin stdin;
+        private WasmFunctionHandle[] generated;
+
+        RunContext(Instance instance, WasiPreview1 wasi, Stdin stdin) {
+            this.instance = instance;
+            this.wasi = wasi;
+            this.stdin = stdin;
+        }
 
         /** The context of the run on this thread, which must be {@code caller}'s. */
         static RunContext of(Instance caller) {
@@ -89,6 +136,14 @@ public final class PreparedInstance {
                 throw new IllegalStateException("a WASI function was called outside its instance's run");
             }
             return run;
+        }
+
+        /** Chicory's generated function {@code index} bound to this run's context (one thread uses a context). */
+        WasmFunctionHandle generated(int index) {
+            if (generated == null) {
+                generated = handles(wasi.toHostFunctions());
+            }
+            return generated[index];
         }
     }
 
@@ -161,7 +216,7 @@ public final class PreparedInstance {
         MemoryAccount account = new MemoryAccount(reservation, memoryMaxBytes);
         List<PagedMemory> memories = new ArrayList<>();
         Instance instance = Instance.builder(compiled.module())
-                .withImportValues(FORWARDING)
+                .withImportValues(compiled.imports())
                 .withMachineFactory(compiled.machineFactory())
                 .withMemoryFactory(declared -> memory(declared, memoryMaxBytes, pages, memories,
                         new GrowthLimit(declared.maximumPages(), account)))
@@ -228,7 +283,7 @@ public final class PreparedInstance {
         RunContext outer = CURRENT_RUN.get();
         try (WasiPreview1 context = WasiPreview1.builder().withLogger(WASI_LOGGER).withOptions(options.build())
                 .build()) {
-            CURRENT_RUN.set(new RunContext(instance, handles(context.toHostFunctions()), stdin));
+            CURRENT_RUN.set(new RunContext(instance, context, stdin));
             instance.export(export).apply();
         } catch (WasiExitException exit) {
             if (exit.exitCode() != 0) {
