@@ -11,7 +11,6 @@ import jakarta.ws.rs.OPTIONS;
 import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
-import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
@@ -39,9 +38,10 @@ public abstract class AnyMethodResource {
     protected abstract Response handle(Call call);
 
     /**
-     * One request as a resource sees it: its method and the runtime's objects for it, looked up once. They are
-     * method parameters, not {@code @Context} fields: in this one instance a field is a proxy that looks the request
-     * up again on every call (on Payara that was a twentieth of a warm {@code /run/hello}'s CPU, JFR). The body and
+     * One request as a resource sees it: its method and the runtime's objects for it, looked up once, from its
+     * {@link Dispatch}: neither {@code @Context} fields (in this one instance a field is a proxy that looks the request
+     * up again on every call: on Payara that was a twentieth of a warm {@code /run/hello}'s CPU, JFR) nor
+     * {@code @Context} parameters (resolved on every request, a twenty-fifth). The body and
      * the headers are read from the servlet request, not taken as an entity parameter and an {@code HttpHeaders}:
      * each parameter is resolved by the runtime on every request (the body through the choice of a message body
      * reader; the parameters were a twelfth of a warm {@code /run/hello}'s CPU, JFR), and the servlet request holds
@@ -65,6 +65,15 @@ public abstract class AnyMethodResource {
         }
     }
 
+    /** The request being served, from its {@link Dispatch}: {@link BodyBufferFilter} passes on every request. */
+    private static Call call(String method) {
+        Dispatch dispatch = Dispatch.current();
+        if (dispatch == null) {
+            throw new IllegalStateException("a request reached a resource without passing mik's servlet filter");
+        }
+        return new Call(method, dispatch.servlet(), dispatch.uri());
+    }
+
     /** The request body, refused with 413 past {@code mik.request.max-bytes}. */
     protected byte[] readBody(Call call) {
         try {
@@ -76,37 +85,37 @@ public abstract class AnyMethodResource {
     }
 
     @GET
-    public Response get(@Context HttpServletRequest servlet, @Context UriInfo uri) {
-        return handle(new Call("GET", servlet, uri));
+    public Response get() {
+        return handle(call("GET"));
     }
 
     @POST
-    public Response post(@Context HttpServletRequest servlet, @Context UriInfo uri) {
-        return handle(new Call("POST", servlet, uri));
+    public Response post() {
+        return handle(call("POST"));
     }
 
     @PUT
-    public Response put(@Context HttpServletRequest servlet, @Context UriInfo uri) {
-        return handle(new Call("PUT", servlet, uri));
+    public Response put() {
+        return handle(call("PUT"));
     }
 
     @DELETE
-    public Response delete(@Context HttpServletRequest servlet, @Context UriInfo uri) {
-        return handle(new Call("DELETE", servlet, uri));
+    public Response delete() {
+        return handle(call("DELETE"));
     }
 
     @PATCH
-    public Response patch(@Context HttpServletRequest servlet, @Context UriInfo uri) {
-        return handle(new Call("PATCH", servlet, uri));
+    public Response patch() {
+        return handle(call("PATCH"));
     }
 
     @HEAD
-    public Response head(@Context HttpServletRequest servlet, @Context UriInfo uri) {
-        return handle(new Call("HEAD", servlet, uri));
+    public Response head() {
+        return handle(call("HEAD"));
     }
 
     @OPTIONS
-    public Response options(@Context HttpServletRequest servlet, @Context UriInfo uri) {
-        return handle(new Call("OPTIONS", servlet, uri));
+    public Response options() {
+        return handle(call("OPTIONS"));
     }
 }

@@ -27,7 +27,7 @@ import java.io.IOException;
  * request's own thread; the rest of a later one is read asynchronously and answered on a second dispatch
  * ({@link BodyReader}).
  */
-@WebFilter(urlPatterns = {"/run/*", "/script/*"}, asyncSupported = true,
+@WebFilter(urlPatterns = "/*", asyncSupported = true,
         dispatcherTypes = {DispatcherType.REQUEST, DispatcherType.ASYNC})
 public class BodyBufferFilter extends HttpFilter {
 
@@ -69,7 +69,7 @@ public class BodyBufferFilter extends HttpFilter {
                 RequestContextController requestContext = requestContexts.get();
                 boolean activated = requestContext.activate();
                 try {
-                    chain.doFilter(body.request(request), response);
+                    pass(chain, body.request(request), response);
                 } finally {
                     if (activated) {
                         requestContext.deactivate();
@@ -80,11 +80,15 @@ public class BodyBufferFilter extends HttpFilter {
                 return;
             }
         }
+        if (!buffers(request)) {
+            pass(chain, request, response);
+            return;
+        }
         long declared = request.getContentLengthLong();
         long maxBytes = config.requestMaxBytes();
         boolean hasBody = declared > 0 || declared < 0 && request.getHeader("Transfer-Encoding") != null;
         if (request.getDispatcherType() != DispatcherType.REQUEST || !hasBody) {
-            chain.doFilter(request, response);
+            pass(chain, request, response);
             return;
         }
         if (declared > maxBytes) {
@@ -94,7 +98,7 @@ public class BodyBufferFilter extends HttpFilter {
             return;
         }
         if (!request.isAsyncSupported()) {
-            chain.doFilter(request, response);
+            pass(chain, request, response);
             return;
         }
         BodyReader reader = new BodyReader(request.getInputStream(), declared, maxBytes,
@@ -106,7 +110,7 @@ public class BodyBufferFilter extends HttpFilter {
                 return;
             }
             try {
-                chain.doFilter(reader.request(request), response);
+                pass(chain, reader.request(request), response);
             } finally {
                 reader.release();
             }
@@ -116,5 +120,30 @@ public class BodyBufferFilter extends HttpFilter {
         // the read deadline is the reader's own: the container's async timeout would also run during the dispatch
         async.setTimeout(0);
         reader.continueAsync(async, config.requestReadTimeoutMs());
+    }
+
+    /**
+     * Whether {@code request}'s body is read here: a request under {@code /run} or {@code /script}. Every request is
+     * passed on as its thread's {@link Dispatch}: one the container maps elsewhere (e.g. {@code /run/%2E%2E}, which it
+     * normalises to {@code /}) can still be matched by the runtime to those resources.
+     */
+    private static boolean buffers(HttpServletRequest request) {
+        String path = request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
+        return under(path, "/run") || under(path, "/script");
+    }
+
+    private static boolean under(String path, String prefix) {
+        return path.startsWith(prefix) && (path.length() == prefix.length() || path.charAt(prefix.length()) == '/');
+    }
+
+    /** Passes {@code request} on as this thread's {@link Dispatch} for as long as JAX-RS serves it. */
+    private static void pass(FilterChain chain, HttpServletRequest request, HttpServletResponse response)
+            throws IOException, ServletException {
+        Dispatch outer = Dispatch.begin(request);
+        try {
+            chain.doFilter(request, response);
+        } finally {
+            Dispatch.end(outer);
+        }
     }
 }
