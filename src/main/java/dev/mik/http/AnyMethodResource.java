@@ -76,6 +76,9 @@ public abstract class AnyMethodResource {
 
     /** The request body, refused with 413 past {@code mik.request.max-bytes}. */
     protected byte[] readBody(Call call) {
+        if (call.servlet() instanceof BufferedRequest buffered) {
+            return buffered.body(); // read whole, and held to the limit, by BodyBufferFilter
+        }
         try {
             return RequestBody.read(call.servlet().getInputStream(),
                     HttpRequests.headerString(call.servlet(), HttpHeaders.CONTENT_LENGTH), config.requestMaxBytes());

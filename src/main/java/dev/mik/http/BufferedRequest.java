@@ -10,6 +10,7 @@ import java.io.ByteArrayInputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /** The request with its body already read into memory, so nothing downstream can block on the network. */
 final class BufferedRequest extends HttpServletRequestWrapper {
@@ -21,6 +22,11 @@ final class BufferedRequest extends HttpServletRequestWrapper {
         super(request);
         this.body = body;
         this.length = length;
+    }
+
+    /** A copy of the body, for a reader that wants it whole rather than as a stream. */
+    byte[] body() {
+        return Arrays.copyOf(body, length);
     }
 
     @Override

@@ -46,6 +46,10 @@ public record QueryString(List<String> pairs) {
 
     /** Each pair percent-decoded as a whole, so {@code a=b%20c} is {@code a=b c}. */
     public List<String> decodedPairs() {
-        return pairs.stream().map(HttpRequests::decodeQuery).toList();
+        String[] decoded = new String[pairs.size()];
+        for (int i = 0; i < decoded.length; i++) {
+            decoded[i] = HttpRequests.decodeQuery(pairs.get(i));
+        }
+        return List.of(decoded);
     }
 }

@@ -34,9 +34,18 @@ public final class RequestBody {
         if (in == null) {
             return new byte[0];
         }
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        byte[] chunk = new byte[8192];
         try {
+            // most requests without a buffered body have none: no buffer for them
+            int first = in.read();
+            if (first == -1) {
+                return new byte[0];
+            }
+            if (maxBytes < 1) {
+                throw tooLarge(maxBytes);
+            }
+            ByteArrayOutputStream body = new ByteArrayOutputStream();
+            body.write(first);
+            byte[] chunk = new byte[8192];
             int read;
             while ((read = in.read(chunk)) != -1) {
                 if (body.size() + (long) read > maxBytes) {
@@ -44,10 +53,10 @@ public final class RequestBody {
                 }
                 body.write(chunk, 0, read);
             }
+            return body.toByteArray();
         } catch (IOException e) {
             throw new UncheckedIOException("could not read the request body", e);
         }
-        return body.toByteArray();
     }
 
     private static ProblemException tooLarge(long maxBytes) {

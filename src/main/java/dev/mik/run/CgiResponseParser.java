@@ -45,7 +45,7 @@ public final class CgiResponseParser {
         boolean hasLocation = false;
         List<Map.Entry<String, String>> headers = new ArrayList<>();
         Set<String> seen = new HashSet<>();
-        for (String line : block.split("\r?\n")) {
+        for (String line : lines(block)) {
             if (line.isEmpty()) {
                 continue;
             }
@@ -55,7 +55,7 @@ public final class CgiResponseParser {
             }
             String name = line.substring(0, colon);
             String value = line.substring(colon + 1).trim();
-            if (value.chars().anyMatch(c -> c < ' ' && c != '\t' || c == 127)) {
+            if (hasControlCharacter(value)) {
                 throw new InvalidHandlerOutputException("header " + name + " has a control character");
             }
             String lower = name.toLowerCase(Locale.ROOT);
@@ -79,6 +79,29 @@ public final class CgiResponseParser {
         int code = status != null ? status : hasLocation ? 302 : 200;
         return new HandlerResponse(code, headers, Arrays.copyOfRange(output, Math.min(bodyStart, output.length),
                 output.length));
+    }
+
+    /** The block's lines: split at each {@code \n}, and a {@code \r} just before one dropped with it. */
+    static List<String> lines(String block) {
+        List<String> lines = new ArrayList<>();
+        int start = 0;
+        for (int newline = block.indexOf('\n'); newline >= 0; newline = block.indexOf('\n', start)) {
+            int end = newline > start && block.charAt(newline - 1) == '\r' ? newline - 1 : newline;
+            lines.add(block.substring(start, end));
+            start = newline + 1;
+        }
+        lines.add(block.substring(start));
+        return lines;
+    }
+
+    private static boolean hasControlCharacter(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < ' ' && c != '\t' || c == 127) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Index of the {@code \n} that ends the last header line (followed by {@code \n} or {@code \r\n}), or -1. */

@@ -83,4 +83,25 @@ class CgiResponseParserTest {
         assertEquals(java.util.List.of("a=1", "b=2"), response.headers().stream()
                 .filter(header -> header.getKey().equals("Set-Cookie")).map(java.util.Map.Entry::getValue).toList());
     }
+
+    /** The block is split as {@code block.split("\\r?\\n")} splits it (whose empty trailing lines the parser skips). */
+    @Test
+    void linesAreSplitAsTheLineEndingPatternSplitsThem() {
+        char[] alphabet = {'A', 'b', ':', ' ', '\r', '\n', '\t', '\u0001', '\u007f', '\u00e9'};
+        java.util.Random random = new java.util.Random(0xC61L);
+        for (int i = 0; i < 50_000; i++) {
+            StringBuilder block = new StringBuilder();
+            for (int n = random.nextInt(24); n > 0; n--) {
+                block.append(alphabet[random.nextInt(alphabet.length)]);
+            }
+            String text = block.toString();
+            java.util.List<String> lines = new java.util.ArrayList<>(CgiResponseParser.lines(text));
+            while (lines.size() > 1 && lines.get(lines.size() - 1).isEmpty()) {
+                lines.remove(lines.size() - 1);
+            }
+            java.util.List<String> expected = java.util.List.of(text.split("\\r?\\n"));
+            assertEquals(expected.isEmpty() ? java.util.List.of("") : expected, lines, () -> "block " + text
+                    .replace("\r", "\\r").replace("\n", "\\n"));
+        }
+    }
 }
