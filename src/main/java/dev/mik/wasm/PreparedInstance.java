@@ -56,8 +56,6 @@ public final class PreparedInstance {
 
     /** The forwarding WASI functions, one for each WASI function; an instance imports those its module names. */
     private static final HostFunction[] FORWARDING;
-    /** The run whose guest this thread runs now, while {@link #run} runs it. */
-    private static final ThreadLocal<RunContext> CURRENT_RUN = new ThreadLocal<>();
 
     static {
         try (WasiPreview1 template = WasiPreview1.builder().withLogger(WASI_LOGGER)
@@ -74,18 +72,18 @@ public final class PreparedInstance {
             int index = i;
             WasiCall direct = WasiCalls.direct(signature.name());
             WasmFunctionHandle handle = direct == null
-                    ? (instance, args) -> RunContext.of(instance).generated(index).apply(instance, args)
-                    : (instance, args) -> direct.call(RunContext.of(instance).wasi, instance, args);
+                    ? (instance, args) -> WasiRun.of(instance).generated(index).apply(instance, args)
+                    : (instance, args) -> direct.call(WasiRun.of(instance), instance, args);
             forwarding[i] = new HostFunction(signature.module(), signature.name(), signature.functionType(), handle);
         }
         FD_READ = fdRead;
         WasiCall fdReadCall = WasiCalls.direct("fd_read");
         forwarding[FD_READ] = new HostFunction(WASI_SIGNATURES[FD_READ].module(), WASI_SIGNATURES[FD_READ].name(),
                 WASI_SIGNATURES[FD_READ].functionType(), (instance, args) -> {
-                    RunContext run = RunContext.of(instance);
+                    WasiRun run = WasiRun.of(instance);
                     return args[0] == STDIN_FD
                             ? run.stdin.fdRead(instance.memory(), (int) args[1], (int) args[2], (int) args[3])
-                            : fdReadCall.call(run.wasi, instance, args);
+                            : fdReadCall.call(run, instance, args);
                 });
         FORWARDING = forwarding;
     }
@@ -110,41 +108,6 @@ public final class PreparedInstance {
             }
         }
         return ImportValues.builder().addFunction(wanted.values().toArray(HostFunction[]::new)).build();
-    }
-
-    /**
-     * What one run's guest reaches through the forwarding functions: its own WASI context and stdin. The calls a
-     * command makes on every run are made on {@link #wasi} directly ({@link WasiCalls}); Chicory's generated host
-     * functions, 46 of them and their closures, are made for a run only when it calls one of the others.
-     */
-    private static final class RunContext {
-        private final Instance instance;
-        private final WasiPreview1 wasi;
-        private final Stdin stdin;
-        private WasmFunctionHandle[] generated;
-
-        RunContext(Instance instance, WasiPreview1 wasi, Stdin stdin) {
-            this.instance = instance;
-            this.wasi = wasi;
-            this.stdin = stdin;
-        }
-
-        /** The context of the run on this thread, which must be {@code caller}'s. */
-        static RunContext of(Instance caller) {
-            RunContext run = CURRENT_RUN.get();
-            if (run == null || run.instance != caller) {
-                throw new IllegalStateException("a WASI function was called outside its instance's run");
-            }
-            return run;
-        }
-
-        /** Chicory's generated function {@code index} bound to this run's context (one thread uses a context). */
-        WasmFunctionHandle generated(int index) {
-            if (generated == null) {
-                generated = handles(wasi.toHostFunctions());
-            }
-            return generated[index];
-        }
     }
 
     private static final Logger LOG = Logger.getLogger(PreparedInstance.class.getName());
@@ -274,16 +237,16 @@ public final class PreparedInstance {
         BoundedOutput stdout = new BoundedOutput(stdoutLimit, true);
         BoundedOutput stderr = new BoundedOutput(STDERR_LIMIT, false);
         Stdin stdin = new Stdin(input.stdin());
-        WasiOptions.Builder options = WasiOptions.builder()
+        WasiOptions options = WasiOptions.builder()
                 .withStdin(stdin)
                 .withStdout(stdout)
                 .withStderr(stderr)
-                .withArguments(input.arguments());
-        input.environment().forEach(options::withEnvironment);
-        RunContext outer = CURRENT_RUN.get();
-        try (WasiPreview1 context = WasiPreview1.builder().withLogger(WASI_LOGGER).withOptions(options.build())
-                .build()) {
-            CURRENT_RUN.set(new RunContext(instance, context, stdin));
+                .build();
+        WasiRun outer = null;
+        boolean bound = false;
+        try (WasiPreview1 context = WasiPreview1.builder().withLogger(WASI_LOGGER).withOptions(options).build()) {
+            outer = WasiRun.bind(new WasiRun(instance, context, stdin, input.arguments(), input.environment()));
+            bound = true;
             instance.export(export).apply();
         } catch (WasiExitException exit) {
             if (exit.exitCode() != 0) {
@@ -304,10 +267,8 @@ public final class PreparedInstance {
                     stdoutLimit, stdout, stderr);
         } finally {
             // a pooled server thread keeps nothing of the run; a run never nests in another, but would get it back
-            if (outer == null) {
-                CURRENT_RUN.remove();
-            } else {
-                CURRENT_RUN.set(outer);
+            if (bound) {
+                WasiRun.unbind(outer);
             }
         }
         return new CommandOutput(stdout.bytes(), stderr.bytes());
@@ -348,15 +309,4 @@ public final class PreparedInstance {
         return seen;
     }
 
-    /** The run's WASI functions, in the order of {@link #WASI_SIGNATURES} (the same generated factory's). */
-    private static WasmFunctionHandle[] handles(HostFunction[] functions) {
-        if (functions.length != WASI_SIGNATURES.length) {
-            throw new IllegalStateException("the WASI host functions changed shape");
-        }
-        WasmFunctionHandle[] handles = new WasmFunctionHandle[functions.length];
-        for (int i = 0; i < functions.length; i++) {
-            handles[i] = functions[i].handle();
-        }
-        return handles;
-    }
 }

@@ -114,7 +114,7 @@ class SharedWasiRedTeamTest {
 
     private static Object bound() {
         try {
-            Field field = PreparedInstance.class.getDeclaredField("CURRENT_RUN");
+            Field field = WasiRun.class.getDeclaredField("CURRENT");
             field.setAccessible(true);
             return ((ThreadLocal<?>) field.get(null)).get();
         } catch (ReflectiveOperationException e) {

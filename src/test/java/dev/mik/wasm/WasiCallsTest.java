@@ -16,7 +16,9 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
 
@@ -43,7 +45,7 @@ class WasiCallsTest {
     @Test
     void everyDirectCallDoesWhatTheGeneratedFunctionDoes() {
         WasmModule module = Parser.parse(ONE_PAGE);
-        HostFunction[] signatures = twin(module, 0).wasi.toHostFunctions();
+        HostFunction[] signatures = twin(module, 0).wasi().toHostFunctions();
         int compared = 0;
         for (String name : WasiCalls.names()) {
             HostFunction signature = Arrays.stream(signatures).filter(f -> f.name().equals(name)).findFirst()
@@ -58,8 +60,8 @@ class WasiCallsTest {
                 long seed = random.nextLong();
                 Twin viaDirect = twin(module, seed);
                 Twin viaGenerated = twin(module, seed);
-                Object directOutcome = outcome(() -> direct.call(viaDirect.wasi, viaDirect.instance, args.clone()));
-                HostFunction generated = Arrays.stream(viaGenerated.wasi.toHostFunctions())
+                Object directOutcome = outcome(() -> direct.call(viaDirect.run, viaDirect.instance, args.clone()));
+                HostFunction generated = Arrays.stream(viaGenerated.wasi().toHostFunctions())
                         .filter(f -> f.name().equals(name)).findFirst().orElseThrow();
                 Object generatedOutcome = outcome(
                         () -> generated.handle().apply(viaGenerated.instance, args.clone()));
@@ -83,8 +85,16 @@ class WasiCallsTest {
         assertFalse(WasiCalls.names().contains("path_open"), "file system calls stay with the generated functions");
     }
 
-    private record Twin(Instance instance, WasiPreview1 wasi, ByteArrayOutputStream stdout,
+    /**
+     * One of a pair: {@code run} as a run makes it (its WASI context without the arguments and environment, which
+     * the run holds), {@link #wasi()} as Chicory's generated functions have it (with both).
+     */
+    private record Twin(Instance instance, WasiRun run, WasiPreview1 full, ByteArrayOutputStream stdout,
                         ByteArrayOutputStream stderr) {
+
+        WasiPreview1 wasi() {
+            return full;
+        }
 
         byte[] memory() {
             return instance.memory().readBytes(0, PAGE);
@@ -102,18 +112,26 @@ class WasiCallsTest {
         ByteArrayOutputStream stderr = new ByteArrayOutputStream();
         byte[] stdin = new byte[random.nextInt(200)];
         random.nextBytes(stdin);
-        WasiOptions.Builder options = WasiOptions.builder()
+        List<String> arguments = List.of("handler", "a=" + random.nextInt(), "ü");
+        Map<String, String> environment = new LinkedHashMap<>();
+        for (int i = random.nextInt(4); i > 0; i--) {
+            environment.put("NAME_" + i, "value " + random.nextInt() + (random.nextBoolean() ? "é" : ""));
+        }
+        WasiOptions.Builder full = options(stdin, stdout, stderr, seed).withArguments(arguments);
+        environment.forEach(full::withEnvironment);
+        WasiPreview1 forRun = WasiPreview1.builder().withOptions(options(stdin, stdout, stderr, seed).build()).build();
+        WasiRun run = new WasiRun(instance, forRun, new Stdin(stdin), arguments, environment);
+        return new Twin(instance, run, WasiPreview1.builder().withOptions(full.build()).build(), stdout, stderr);
+    }
+
+    private static WasiOptions.Builder options(byte[] stdin, ByteArrayOutputStream stdout,
+                                               ByteArrayOutputStream stderr, long seed) {
+        return WasiOptions.builder()
                 .withStdin(new ByteArrayInputStream(stdin))
                 .withStdout(stdout)
                 .withStderr(stderr)
                 .withRandom(new Random(seed))
-                .withClock(Clock.fixed(Instant.ofEpochSecond(1_700_000_000L + (seed & 0xffff)), ZoneOffset.UTC))
-                .withArguments(List.of("handler", "a=" + random.nextInt(), "ü"));
-        for (int i = random.nextInt(4); i > 0; i--) {
-            options.withEnvironment("NAME_" + i, "value " + random.nextInt());
-        }
-        WasiPreview1 wasi = WasiPreview1.builder().withOptions(options.build()).build();
-        return new Twin(instance, wasi, stdout, stderr);
+                .withClock(Clock.fixed(Instant.ofEpochSecond(1_700_000_000L + (seed & 0xffff)), ZoneOffset.UTC));
     }
 
     /** Pointers mostly inside the page, some at or past its end; descriptors mostly stdio, some not open. */
