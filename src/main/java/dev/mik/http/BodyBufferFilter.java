@@ -18,14 +18,18 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 
 /**
- * Reads the body of every {@code /run} and {@code /script} request before JAX-RS sees it, with the servlet
- * container's non-blocking reads ({@link BodyReader}), so a slow or stalled client holds no request thread and is
- * cut off after {@code mik.request.read-timeout-ms} with 408. A blocking read would hold its thread until the
- * container's own idle timeout (60 s on Payara, ending in an IOException). A declared length over
- * {@code mik.request.max-bytes} is answered 413 here before a byte is read; requests without a body and containers
- * that cannot go asynchronous pass straight through. A body that came with its headers (most do) is answered on the
- * request's own thread; the rest of a later one is read asynchronously and answered on a second dispatch
- * ({@link BodyReader}).
+ * Reads the body of every request before JAX-RS sees it, with the servlet container's non-blocking reads
+ * ({@link BodyReader}), so a slow or stalled client holds no request thread and is cut off after
+ * {@code mik.request.read-timeout-ms} with 408. A blocking read would hold its thread until the container's own idle
+ * timeout (60 s on Payara, ending in an IOException). A declared length over {@code mik.request.max-bytes} is answered
+ * 413 here before a byte is read; requests without a body and containers that cannot go asynchronous pass straight
+ * through. A body that came with its headers (most do) is answered on the request's own thread; the rest of a later
+ * one is read asynchronously and answered on a second dispatch ({@link BodyReader}).
+ *
+ * <p>Every request's body, not only those the container maps under {@code /run} and {@code /script}: the container
+ * resolves {@code %2E%2E} segments that JAX-RS keeps, so {@code /run/echo/%2E%2E/%2E%2E} is {@code /} to the container
+ * and the module {@code echo} to JAX-RS, and its body, left to the resource, blocked a request thread on a stalled
+ * client until the container's idle timeout (NormalisedPathBodyIT). No other resource takes a body.
  */
 @WebFilter(urlPatterns = "/*", asyncSupported = true,
         dispatcherTypes = {DispatcherType.REQUEST, DispatcherType.ASYNC})
@@ -80,10 +84,6 @@ public class BodyBufferFilter extends HttpFilter {
                 return;
             }
         }
-        if (!buffers(request)) {
-            pass(chain, request, response);
-            return;
-        }
         long declared = request.getContentLengthLong();
         long maxBytes = config.requestMaxBytes();
         boolean hasBody = declared > 0 || declared < 0 && request.getHeader("Transfer-Encoding") != null;
@@ -120,20 +120,6 @@ public class BodyBufferFilter extends HttpFilter {
         // the read deadline is the reader's own: the container's async timeout would also run during the dispatch
         async.setTimeout(0);
         reader.continueAsync(async, config.requestReadTimeoutMs());
-    }
-
-    /**
-     * Whether {@code request}'s body is read here: a request under {@code /run} or {@code /script}. Every request is
-     * passed on as its thread's {@link Dispatch}: one the container maps elsewhere (e.g. {@code /run/%2E%2E}, which it
-     * normalises to {@code /}) can still be matched by the runtime to those resources.
-     */
-    private static boolean buffers(HttpServletRequest request) {
-        String path = request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
-        return under(path, "/run") || under(path, "/script");
-    }
-
-    private static boolean under(String path, String prefix) {
-        return path.startsWith(prefix) && (path.length() == prefix.length() || path.charAt(prefix.length()) == '/');
     }
 
     /** Passes {@code request} on as this thread's {@link Dispatch} for as long as JAX-RS serves it. */
