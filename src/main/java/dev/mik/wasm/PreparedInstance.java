@@ -81,7 +81,7 @@ public final class PreparedInstance {
         forwarding[FD_READ] = new HostFunction(WASI_SIGNATURES[FD_READ].module(), WASI_SIGNATURES[FD_READ].name(),
                 WASI_SIGNATURES[FD_READ].functionType(), (instance, args) -> {
                     WasiRun run = WasiRun.of(instance);
-                    return args[0] == STDIN_FD
+                    return args[0] == STDIN_FD && !run.stdinMoved
                             ? run.stdin.fdRead(instance.memory(), (int) args[1], (int) args[2], (int) args[3])
                             : fdReadCall.call(run, instance, args);
                 });

@@ -25,14 +25,19 @@ final class Stdin extends InputStream {
 
     /**
      * {@code fd_read} on stdin: fills the guest's buffers ({@code iovecs} of 8 bytes each, address and length) in
-     * order from what is left, and stores how many bytes it gave at {@code readAt}; 0 means the end.
+     * order from what is left, and stores how many bytes it gave at {@code readAt}; 0 means the end. Only while
+     * descriptor 0 is still stdin ({@link WasiRun#stdinMoved}); otherwise Chicory's {@code fd_read} answers.
      */
     long[] fdRead(Memory memory, int iovecs, int count, int readAt) {
         int total = 0;
         for (int i = 0; i < count; i++) {
             int buffer = memory.readInt(iovecs + i * 8);
-            long length = Integer.toUnsignedLong(memory.readInt(iovecs + i * 8 + 4));
-            int given = (int) Math.min(length, bytes.length - position);
+            int length = memory.readInt(iovecs + i * 8 + 4);
+            if (length < 0) {
+                // Chicory's fd_read makes a buffer of each length the guest offers: a negative one ends the run so
+                throw new NegativeArraySizeException(Integer.toString(length));
+            }
+            int given = Math.min(length, bytes.length - position);
             if (given > 0) {
                 memory.write(buffer, bytes, position, given);
                 position += given;

@@ -9,11 +9,16 @@ import java.util.Set;
  * The WASI functions a command calls on nearly every run (its arguments and environment, stdio, the clock, random
  * bytes, exit), each made directly on its {@link WasiRun}: the arguments and environment written from the run's own
  * bytes, the others as calls on its WASI context with the arguments and result Chicory's generated host function
- * gives it. Binding Chicory's generated functions to a run's context costs 46 host
- * functions and their closures per run; these need none. A WASI function not named here still runs through the
- * generated one. {@code WasiCallsTest} holds each to its generated function over seeded arguments.
+ * gives it. {@code fd_close} and {@code fd_renumber} also note when descriptor 0 stops being stdin, after which
+ * {@code fd_read} on it is Chicory's, not {@link Stdin}'s. Binding Chicory's generated functions to a run's context
+ * costs 46 host functions and their closures per run; these need none. A WASI function not named here still runs
+ * through the generated one. {@code WasiCallsTest} holds each to its generated function over seeded arguments, and
+ * {@code WasiSequenceRedTeamTest} whole sequences of calls.
  */
 final class WasiCalls {
+
+    /** WASI's errno 0, success (Chicory's own enum of them is not public). */
+    private static final int SUCCESS = 0;
 
     private static final Map<String, WasiCall> DIRECT = Map.ofEntries(
             Map.entry("args_get", (run, instance, args) ->
@@ -34,7 +39,17 @@ final class WasiCalls {
                     run.wasi.fdPrestatGet(instance.memory(), (int) args[0], (int) args[1]))),
             Map.entry("fd_prestat_dir_name", (run, instance, args) -> result(
                     run.wasi.fdPrestatDirName(instance.memory(), (int) args[0], (int) args[1], (int) args[2]))),
-            Map.entry("fd_close", (run, instance, args) -> result(run.wasi.fdClose((int) args[0]))),
+            Map.entry("fd_close", (run, instance, args) -> {
+                int errno = run.wasi.fdClose((int) args[0]);
+                run.stdinMoved |= errno == SUCCESS && (int) args[0] == 0;
+                return result(errno);
+            }),
+            Map.entry("fd_renumber", (run, instance, args) -> {
+                int errno = run.wasi.fdRenumber((int) args[0], (int) args[1]);
+                run.stdinMoved |= errno == SUCCESS && (int) args[0] != (int) args[1]
+                        && ((int) args[0] == 0 || (int) args[1] == 0);
+                return result(errno);
+            }),
             Map.entry("fd_seek", (run, instance, args) -> result(
                     run.wasi.fdSeek(instance.memory(), (int) args[0], args[1], (int) args[2], (int) args[3]))),
             Map.entry("clock_time_get", (run, instance, args) -> result(
@@ -45,8 +60,6 @@ final class WasiCalls {
                 run.wasi.procExit((int) args[0]);
                 return null;
             }));
-
-    private static final int SUCCESS = 0;
 
     private WasiCalls() {
     }

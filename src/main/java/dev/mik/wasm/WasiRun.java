@@ -31,6 +31,8 @@ final class WasiRun {
      * does.
      */
     final byte[][] environment;
+    /** Whether descriptor 0 was closed or renumbered: then it is no longer {@link #stdin}'s to answer. */
+    boolean stdinMoved;
     private WasmFunctionHandle[] generated;
 
     WasiRun(Instance instance, WasiPreview1 wasi, Stdin stdin, List<String> arguments,

@@ -30,10 +30,10 @@ class StdinTest {
     /**
      * A hostile guest's calls: iovec arrays and buffers anywhere (past the memory's end included), lengths up to
      * 2^32 - 1, counts up to 2^31 - 1. Whatever Chicory's own {@code fd_read} serves, ours serves the same, byte for
-     * byte, and ours never refuses (traps) a call Chicory serves. Chicory refuses some calls ours serves: a buffer
-     * length of 2^31 or more (WASI's unsigned size, which Chicory makes a negative array size) and an empty buffer at
-     * an address outside the memory (Chicory checks the address of a write of nothing). Ours writes nothing there
-     * that a buffer inside the memory does not hold: every write goes through the memory's own bounds check.
+     * byte, and ours never refuses (traps) a call Chicory serves. Chicory refuses one kind of call ours serves: an
+     * empty buffer at an address outside the memory (Chicory checks the address of a write of nothing). Ours writes
+     * nothing there that a buffer inside the memory does not hold: every write goes through the memory's own bounds
+     * check. (A buffer length of 2^31 or more, which Chicory makes a negative array size, ours refuses alike.)
      */
     @Test
     void hostileBuffersAreRefusedOrServedExactlyAsChicorysOwn() {
