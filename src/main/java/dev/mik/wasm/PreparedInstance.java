@@ -31,9 +31,10 @@ import java.util.logging.Logger;
  * ahead of a request (so instantiation stays off the request path) and runs exactly one request; it is never reused.
  *
  * <p>WASI state (environment, arguments, stdio) is per request, but Chicory binds host functions when an instance is
- * built. So every instance imports the same forwarding functions, made once, and {@link #run} binds the WASI context
- * made for that request to its thread for as long as the guest runs: a guest's host calls are made on the thread that
- * runs it. A forwarding function serves only the instance bound on its thread, so no run reaches another's context.
+ * built. So every instance imports the same forwarding functions, made once, and {@link #run} binds the
+ * {@link WasiRun} made for that request to its thread for as long as the guest runs: a guest's host calls are made on
+ * the thread that runs it. A forwarding function serves only the instance bound on its thread, so no run reaches
+ * another's context.
  * (Forwarding functions made per instance were 46 host functions and their closures per run, JFR; so were Chicory's
  * generated functions bound to each run's context, which a run now makes only when it calls an uncommon one.)
  */
@@ -242,12 +243,14 @@ public final class PreparedInstance {
                 .withStdout(stdout)
                 .withStderr(stderr)
                 .build();
-        WasiRun outer = null;
-        boolean bound = false;
         try (WasiPreview1 context = WasiPreview1.builder().withLogger(WASI_LOGGER).withOptions(options).build()) {
-            outer = WasiRun.bind(new WasiRun(instance, context, stdin, input.arguments(), input.environment()));
-            bound = true;
-            instance.export(export).apply();
+            WasiRun outer = WasiRun.bind(new WasiRun(instance, context, stdin, input.arguments(), input.environment()));
+            try {
+                instance.export(export).apply();
+            } finally {
+                // a pooled server thread keeps nothing of the run; a run never nests in another, but would get it back
+                WasiRun.unbind(outer);
+            }
         } catch (WasiExitException exit) {
             if (exit.exitCode() != 0) {
                 throw failure(new HandlerExitException(exit.exitCode(), stderr.bytes()), stdoutLimit, stdout, stderr);
@@ -265,11 +268,6 @@ public final class PreparedInstance {
             }
             throw failure(new HandlerTrapException("the handler trapped: " + describe(trap), stderr.bytes()),
                     stdoutLimit, stdout, stderr);
-        } finally {
-            // a pooled server thread keeps nothing of the run; a run never nests in another, but would get it back
-            if (bound) {
-                WasiRun.unbind(outer);
-            }
         }
         return new CommandOutput(stdout.bytes(), stderr.bytes());
     }
