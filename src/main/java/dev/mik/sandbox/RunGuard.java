@@ -263,16 +263,16 @@ public final class RunGuard {
     }
 
     /**
-     * {@code host.call}: counts against the call limit and the deadline. Only JSON text crosses, with what is left of
-     * the run's deadline, so the host's call keeps this deadline rather than one of its own.
-     */
-    /**
      * What reading a {@code host.call}'s options costs the host, charged to the script per character of their JSON
      * text (reading them whole, then binding them, was measured at up to 27): a text of millions of characters is
      * hundreds of megabytes, which would otherwise fall outside the run's budget with the handler's own work.
      */
     public static final long OPTIONS_BYTES_PER_CHAR = 32;
 
+    /**
+     * {@code host.call}: counts against the call limit and the deadline. Only JSON text crosses, with what is left of
+     * the run's deadline, so the host's call keeps this deadline rather than one of its own.
+     */
     public String call(String module, String optionsJson) {
         check();
         if (++calls > maxCalls) {

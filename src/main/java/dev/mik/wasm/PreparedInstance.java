@@ -19,9 +19,9 @@ import com.dylibso.chicory.wasm.types.MemoryLimits;
 import dev.mik.memory.MemoryPool;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -82,7 +82,7 @@ public final class PreparedInstance {
         forwarding[FD_READ] = new HostFunction(WASI_SIGNATURES[FD_READ].module(), WASI_SIGNATURES[FD_READ].name(),
                 WASI_SIGNATURES[FD_READ].functionType(), (instance, args) -> {
                     WasiRun run = WasiRun.of(instance);
-                    return args[0] == STDIN_FD && !run.stdinMoved
+                    return (int) args[0] == STDIN_FD && !run.stdinMoved
                             ? run.stdin.fdRead(instance.memory(), (int) args[1], (int) args[2], (int) args[3])
                             : fdReadCall.call(run, instance, args);
                 });
@@ -95,7 +95,7 @@ public final class PreparedInstance {
      * An import that is not a WASI function is left out, so instantiation refuses it as it would have.
      */
     static ImportValues importsOf(WasmModule module) {
-        Map<String, HostFunction> wanted = new LinkedHashMap<>();
+        Set<HostFunction> wanted = new LinkedHashSet<>();
         ImportSection imports = module.importSection();
         for (int i = 0; i < imports.importCount(); i++) {
             Import declared = imports.getImport(i);
@@ -104,11 +104,11 @@ public final class PreparedInstance {
             }
             for (HostFunction function : FORWARDING) {
                 if (function.module().equals(declared.module()) && function.name().equals(declared.name())) {
-                    wanted.putIfAbsent(declared.module() + "\0" + declared.name(), function);
+                    wanted.add(function);
                 }
             }
         }
-        return ImportValues.builder().addFunction(wanted.values().toArray(HostFunction[]::new)).build();
+        return ImportValues.builder().addFunction(wanted.toArray(HostFunction[]::new)).build();
     }
 
     private static final Logger LOG = Logger.getLogger(PreparedInstance.class.getName());
